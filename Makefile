@@ -1,0 +1,38 @@
+# guidebuilder: `make install` once, then `make pdf`. `make help` lists everything.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+OUT    ?= build
+
+.PHONY: help install system-packages pdf check list test clean
+
+help:
+	@echo "make install   install everything (system packages, fonts, Python environment)"
+	@echo "make pdf       build every guide in guides/ as build/<guide>.pdf"
+	@echo "make check     check every article and guide without building"
+	@echo "make list      list the guides and the article categories"
+	@echo "make test      run the test suite"
+	@echo "make clean     remove build/"
+
+install: system-packages $(VENV)/.installed
+
+system-packages:
+	sh scripts/install-system-packages.sh
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+pdf: $(VENV)/.installed
+	$(BIN)/guidebuilder build --format pdf --out $(OUT)
+
+check list: $(VENV)/.installed
+	$(BIN)/guidebuilder $@
+
+test: $(VENV)/.installed
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(OUT)

@@ -1,0 +1,120 @@
+"""Articles + a guide definition -> the book: selection, parts in order, cross-references."""
+
+from __future__ import annotations
+
+from .errors import Problems
+from .model import Article, Book, Category, Chapter, Corpus, Guide, Part, RelatedLink, RelatedRef
+
+
+class ArticleIndex:
+    """Finds an article by source_url, slug or exact title, as `related:` and `include:` allow."""
+
+    def __init__(self, articles: tuple[Article, ...]) -> None:
+        self._by_key: dict[str, list[Article]] = {}
+        for article in articles:
+            for key in {article.source_url, article.slug, article.title} - {None}:
+                self._by_key.setdefault(key, []).append(article)
+
+    def find(self, key: str) -> list[Article]:
+        return self._by_key.get(key, []) or self._by_key.get(key.rstrip("/"), [])
+
+
+def check_related(corpus: Corpus, problems: Problems) -> ArticleIndex:
+    """Every `related:` entry of the corpus must name exactly one other article."""
+    index = ArticleIndex(corpus.articles)
+    for article in corpus.articles:
+        for ref in article.related:
+            if ref.key is None:
+                continue
+            found = index.find(ref.key)
+            if not found:
+                problems.error(f"related '{ref.key}' matches no article (give its source_url, "
+                               "slug or exact title, or {title, url} for an outside page)",
+                               article.path, ref.line)
+            elif len(found) > 1:
+                problems.error(f"related '{ref.key}' matches {len(found)} articles; use a "
+                               "source_url or slug", article.path, ref.line)
+            elif found[0] is article:
+                problems.warn("an article lists itself as related; ignored", article.path, ref.line)
+    return index
+
+
+def _find_category(corpus: Corpus, name: str) -> Category | None:
+    return next((c for c in corpus.categories if name in (c.name, c.folder)), None)
+
+
+def _selected(guide: Guide, article: Article) -> bool:
+    if guide.tags and not set(guide.tags) & set(article.tags):
+        return False
+    if (guide.since or guide.until) and article.date is None:
+        return False
+    if guide.since and article.date < guide.since:
+        return False
+    if guide.until and article.date > guide.until:
+        return False
+    return True
+
+
+def _keys(guide: Guide, key: str, index: ArticleIndex, problems: Problems) -> set[str]:
+    """The slugs named by a guide's `include:` or `exclude:` list."""
+    slugs = set()
+    for i, name in enumerate(getattr(guide, key)):
+        found = index.find(name)
+        if len(found) != 1:
+            problems.error(f"{key} '{name}' matches {'no' if not found else 'more than one'} "
+                           "article", guide.path, guide.line(key, i))
+        else:
+            slugs.add(found[0].slug)
+    return slugs
+
+
+def _related(article: Article, ref: RelatedRef, index: ArticleIndex,
+             in_book: set[str]) -> RelatedLink | None:
+    if ref.link is not None:
+        return RelatedLink(title=ref.link.title, url=ref.link.url)
+    found = index.find(ref.key or "")
+    if len(found) != 1 or found[0] is article:
+        return None
+    target = found[0]
+    return RelatedLink(title=target.title, url=target.source_url,
+                       target=target if target.slug in in_book else None)
+
+
+def assemble(corpus: Corpus, guide: Guide, problems: Problems) -> Book:
+    """The book for one guide. Errors go to `problems`; the caller raises if there are any."""
+    index = check_related(corpus, problems)
+    included = _keys(guide, "include", index, problems)
+    excluded = _keys(guide, "exclude", index, problems)
+    selected: list[tuple[Category, list[Article]]] = []
+    for i, name in enumerate(guide.categories):
+        category = _find_category(corpus, name)
+        line = guide.line("categories", i)
+        if category is None:
+            known = ", ".join(c.name for c in corpus.categories) or "none"
+            problems.error(f"unknown category '{name}' (categories: {known})", guide.path, line)
+            continue
+        articles = [a for a in corpus.in_category(category.name)
+                    if (_selected(guide, a) or a.slug in included) and a.slug not in excluded]
+        if not corpus.in_category(category.name):
+            problems.error(f"category '{name}' has no articles", guide.path, line)
+        elif not articles:
+            problems.error(f"no article of category '{name}' matches the guide's selection",
+                           guide.path, line)
+        selected.append((category, articles))
+    chosen = {a.slug for _, articles in selected for a in articles}
+    for slug in sorted(included - chosen):
+        article = index.find(slug)[0]
+        problems.error(f"include '{slug}' is in category '{article.category}', which is not "
+                       "one of the guide's categories", guide.path, guide.line("include"))
+    parts = []
+    for category, articles in selected:
+        chapters = tuple(
+            Chapter(
+                article=a,
+                related=tuple(r for ref in a.related if (r := _related(a, ref, index, chosen))),
+                copyright=a.copyright or guide.copyright.notice,
+            )
+            for a in articles
+        )
+        parts.append(Part(category=category, chapters=chapters))
+    return Book(guide=guide, parts=tuple(parts))

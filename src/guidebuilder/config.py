@@ -1,0 +1,101 @@
+"""Guide definitions (`guides/<name>.yml`): typed, defaulted, and validated all at once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .errors import GuideError, Problems
+from .frontmatter import Located, parse_yaml_mapping
+from .model import Guide, Rights
+from .reader import parse_date, read_text, text_list, text_value
+
+PAGE_SIZES = ("A4", "A5", "Letter")
+GUIDE_KEYS = {
+    "title", "subtitle", "publisher", "author", "language", "edition", "date", "categories",
+    "tags", "since", "until", "include", "exclude", "theme", "page_size", "copyright", "disclaimer",
+}
+
+
+def guide_paths(root: Path) -> list[Path]:
+    folder = root / "guides"
+    return sorted([*folder.glob("*.yml"), *folder.glob("*.yaml")]) if folder.is_dir() else []
+
+
+def _rights(meta: Located, path: Path) -> Rights:
+    value = meta.data.get("copyright")
+    if value is None:
+        return Rights()
+    if isinstance(value, str):
+        return Rights(notice=value.strip(), rights=value.strip())
+    if isinstance(value, dict) and set(value) <= {"notice", "rights"}:
+        notice, rights = value.get("notice"), value.get("rights")
+        return Rights(notice=str(notice).strip() if notice else None,
+                      rights=str(rights).strip() if rights else None)
+    raise GuideError("'copyright' is text, or a mapping with 'notice' and 'rights'", path,
+                     meta.line("copyright"))
+
+
+def read_guide(path: Path, problems: Problems) -> Guide | None:
+    """One guide file; problems are collected, and None is returned if any is an error."""
+    before = len(problems.errors)
+    try:
+        meta = parse_yaml_mapping(read_text(path), path)
+    except GuideError as exc:
+        problems.extend(exc)
+        return None
+
+    def get(fn, *args, default=None):
+        try:
+            value = fn(*args)
+        except GuideError as exc:
+            problems.extend(exc)
+            return default
+        return default if value is None else value
+
+    dates = {}
+    for key in ("date", "since", "until"):
+        if meta.data.get(key) is not None:
+            dates[key] = get(parse_date, meta.data[key], key, path, meta.line(key))
+    categories = get(text_list, meta, "categories", path, default=())
+    if not categories:
+        problems.error("'categories' must list the guide's parts, e.g. [信用卡, 金融债务]", path,
+                       meta.line("categories") or 1)
+    page_size = get(text_value, meta, "page_size", path, default="A5")
+    matching = [s for s in PAGE_SIZES if s.lower() == page_size.lower()]
+    if not matching:
+        problems.error(f"page_size '{page_size}' must be one of {', '.join(PAGE_SIZES)}", path,
+                       meta.line("page_size"))
+    for key in sorted(set(meta.data) - GUIDE_KEYS):
+        problems.warn(f"unknown key '{key}' is kept but not used", path, meta.line(key))
+
+    guide = Guide(
+        name=path.stem,
+        path=path,
+        title=get(lambda: text_value(meta, "title", path, required=True), default=""),
+        categories=categories,
+        subtitle=get(text_value, meta, "subtitle", path),
+        publisher=get(text_value, meta, "publisher", path),
+        author=get(text_value, meta, "author", path),
+        language=get(text_value, meta, "language", path, default="zh-CN"),
+        edition=get(text_value, meta, "edition", path),
+        date=dates.get("date"),
+        tags=get(text_list, meta, "tags", path, default=()),
+        since=dates.get("since"),
+        until=dates.get("until"),
+        include=get(text_list, meta, "include", path, default=()),
+        exclude=get(text_list, meta, "exclude", path, default=()),
+        theme=get(text_value, meta, "theme", path, default="default"),
+        page_size=matching[0] if matching else "A5",
+        copyright=get(_rights, meta, path, default=Rights()),
+        disclaimer=get(text_value, meta, "disclaimer", path),
+        extra={k: v for k, v in meta.data.items() if k not in GUIDE_KEYS},
+        lines=_lines(meta),
+    )
+    return guide if len(problems.errors) == before else None
+
+
+def _lines(meta: Located) -> dict[str, int]:
+    lines = dict(meta.key_lines)
+    for key, items in meta.item_lines.items():
+        lines.update({f"{key}.{i}": line for i, line in enumerate(items)})
+    return lines

@@ -1,0 +1,90 @@
+"""Split YAML front matter from Markdown and parse it, keeping line numbers.
+
+python-frontmatter splits and parses too, but it discards where each key was written; errors
+here must name the line, so the split is done here (a dozen lines) and PyYAML's node marks are
+kept. YAML's implicit timestamps are disabled: dates stay strings until the reader validates
+them, so '2026-13-45' becomes a located error instead of a crash inside PyYAML.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import GuideError
+
+FENCE = "---"
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader without implicit timestamps."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+@dataclass(frozen=True)
+class Located:
+    """A parsed YAML mapping with the line of every key (and of every list item under a key)."""
+
+    data: dict[str, Any]
+    key_lines: dict[str, int] = field(default_factory=dict)
+    item_lines: dict[str, list[int]] = field(default_factory=dict)
+
+    def line(self, key: str, index: int | None = None) -> int | None:
+        if index is not None and index < len(self.item_lines.get(key, [])):
+            return self.item_lines[key][index]
+        return self.key_lines.get(key)
+
+
+def parse_yaml_mapping(text: str, path: Path, first_line: int = 1) -> Located:
+    """Parse YAML text that must be a mapping; `first_line` is the file line the text starts on."""
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+        data = yaml.load(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = first_line + mark.line if mark else first_line
+        reason = exc.problem or exc.context or "invalid YAML"
+        raise GuideError(f"invalid YAML: {reason}", path, line) from None
+    except yaml.YAMLError as exc:
+        raise GuideError(f"invalid YAML: {exc}", path, first_line) from None
+    if data is None:
+        return Located({})
+    if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
+        raise GuideError("expected a mapping of 'key: value' lines", path, first_line)
+    key_lines: dict[str, int] = {}
+    item_lines: dict[str, list[int]] = {}
+    for key_node, value_node in node.value:
+        key = str(key_node.value)
+        key_lines[key] = first_line + key_node.start_mark.line
+        if isinstance(value_node, yaml.SequenceNode):
+            item_lines[key] = [first_line + item.start_mark.line for item in value_node.value]
+    return Located({str(k): v for k, v in data.items()}, key_lines, item_lines)
+
+
+@dataclass(frozen=True)
+class Document:
+    """A Markdown file split into its front matter and its body."""
+
+    meta: Located
+    body: str
+    body_line: int
+
+
+def split(text: str, path: Path) -> Document:
+    """Split `---` fenced front matter from the body. A file must start with front matter."""
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != FENCE:
+        raise GuideError("the file must start with '---' and YAML front matter (title: ...)", path, 1)
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in (FENCE, "..."):
+            meta = parse_yaml_mapping("\n".join(lines[1:index]), path, first_line=2)
+            return Document(meta, "\n".join(lines[index + 1:]), index + 2)
+    raise GuideError("front matter is not closed: add a line '---' after it", path, 1)

@@ -1,0 +1,1 @@
+"""One renderer per output format; all of them start from the assembled Book."""

@@ -1,0 +1,130 @@
+"""The book as a PDF, with WeasyPrint.
+
+WeasyPrint reports problems through its logger instead of raising; they are captured here and
+handed back as warnings. Its URL fetcher is replaced by one that serves only `data:` URLs and
+files inside the project's articles/ and the theme's folders: article HTML is untrusted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import re
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from dataclasses import dataclass
+from urllib.request import url2pathname
+
+import weasyprint
+from weasyprint.urls import URLFetcher
+
+from .. import fonts
+from ..errors import GuideError, Problem
+from ..model import Book
+from ..theme import Theme
+from .html import render_template, visible_text
+
+_CSS_STRING = re.compile(r"\"([^\"]*)\"|'([^']*)'")
+
+
+class ProjectFetcher(URLFetcher):
+    """Serves `data:` URLs and files under the allowed folders; refuses everything else."""
+
+    def __init__(self, allowed: list[Path]) -> None:
+        super().__init__(allowed_protocols=["data", "file"])
+        self.allowed = [p.resolve() for p in allowed]
+
+    def fetch(self, url: str, headers=None):
+        if url.startswith("file:"):
+            path = Path(url2pathname(url.removeprefix("file:").split("?")[0]))
+            real = path.resolve()
+            if not any(real.is_relative_to(folder) for folder in self.allowed):
+                raise ValueError(f"refused {url}: outside the project's articles and theme")
+        elif not url.startswith("data:"):
+            raise ValueError(f"refused {url}: a guide is built without the network")
+        return super().fetch(url, headers)
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage().strip())
+
+
+@contextmanager
+def captured_weasyprint_log() -> Iterator[list[str]]:
+    """Every warning and error WeasyPrint logs while the block runs."""
+    logger = logging.getLogger("weasyprint")
+    handler = _Collect()
+    old_level, old_propagate = logger.level, logger.propagate
+    logger.addHandler(handler)
+    logger.setLevel(logging.WARNING)
+    logger.propagate = False
+    try:
+        yield handler.messages
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(old_level)
+        logger.propagate = old_propagate
+
+
+def check_fonts(book: Book, theme: Theme, html: str, stylesheets: list[Path]) -> None:
+    """Refuse to render a book with a character the theme's fonts cannot draw."""
+    generated = "".join("".join(m) for css in stylesheets
+                        for m in _CSS_STRING.findall(css.read_text(encoding="utf-8")))
+    absent = fonts.missing(visible_text(html) + generated, theme.fonts)
+    if not absent:
+        return
+    problems = []
+    remaining = set(absent)
+    for chapter in book.chapters:
+        article = chapter.article
+        text = " ".join(filter(None, [article.title, article.summary, article.author,
+                                      chapter.copyright, visible_text(article.body_html),
+                                      *(link.title for link in chapter.related)]))
+        here = sorted(c for c in absent if c in text)
+        if here:
+            remaining -= set(here)
+            problems.append(Problem(f"{_chars(here)} not in the fonts ({', '.join(theme.fonts)})",
+                                    article.path))
+    if remaining:
+        problems.append(Problem(f"{_chars(sorted(remaining))} not in the fonts "
+                                f"({', '.join(theme.fonts)}), in the guide or theme text",
+                                book.guide.path))
+    raise GuideError(problems)
+
+
+def _chars(chars: list[str]) -> str:
+    return "characters " + ", ".join(f"'{c}' (U+{ord(c):04X})" for c in chars)
+
+
+@dataclass(frozen=True)
+class RenderedPdf:
+    data: bytes
+    pages: int
+    warnings: list[str]
+
+
+def render_pdf(book: Book, theme: Theme, root: Path) -> RenderedPdf:
+    """The PDF in memory, with WeasyPrint's warnings. Nothing is written here."""
+    html = render_template(theme, "book.html", book)
+    stylesheets = theme.stylesheets("print")
+    check_fonts(book, theme, html, stylesheets)
+    guide = book.guide
+    fetcher = ProjectFetcher([root / "articles", *theme.folders])
+    identifier = hashlib.sha256(f"{guide.name}\0{guide.edition}".encode()).hexdigest()[:32]
+    output = io.BytesIO()
+    with captured_weasyprint_log() as warnings:
+        document = weasyprint.HTML(string=html, base_url=(root / "articles").as_uri() + "/",
+                                   url_fetcher=fetcher)
+        css = [weasyprint.CSS(filename=str(p), url_fetcher=fetcher) for p in stylesheets]
+        css.append(weasyprint.CSS(string=f"@page {{ size: {guide.page_size}; }}"))
+        rendered = document.render(stylesheets=css)
+        rendered.write_pdf(output, pdf_identifier=identifier.encode())
+    return RenderedPdf(output.getvalue(), len(rendered.pages), warnings)

@@ -1,0 +1,109 @@
+"""Themes are data: a folder with `theme.yml`, `templates/` and `css/`, found along an
+extends chain. The project's `themes/<name>` wins over the built-in theme of the same name,
+and a theme only needs to ship the files it changes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+
+import datetime as dt
+
+import jinja2
+
+from .errors import GuideError
+from .frontmatter import parse_yaml_mapping
+from .reader import read_text
+
+BUILTIN_THEMES = Path(__file__).parent / "themes"
+DEFAULT_FONTS = ("Noto Serif CJK SC", "Noto Sans CJK SC")
+_CN_DIGITS = "零一二三四五六七八九"
+
+
+def cn_date(value: dt.date) -> str:
+    """2025-03-14 as 2025年3月14日."""
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def cn_number(value: int) -> str:
+    """1..99 in Chinese numerals (第一部分, 第十二部分)."""
+    if value < 10:
+        return _CN_DIGITS[value]
+    tens, ones = divmod(value, 10)
+    return f"{'' if tens == 1 else _CN_DIGITS[tens]}十{_CN_DIGITS[ones] if ones else ''}"
+
+
+FILTERS = {"cn_date": cn_date, "cn_number": cn_number}
+
+
+@dataclass(frozen=True)
+class Theme:
+    name: str
+    folders: tuple[Path, ...]
+    fonts: tuple[str, ...]
+    options: Mapping[str, Any]
+
+    def stylesheets(self, kind: str) -> list[Path]:
+        """`css/<kind>.css` of every theme in the chain, parents first, so children override."""
+        return [f / "css" / f"{kind}.css" for f in reversed(self.folders)
+                if (f / "css" / f"{kind}.css").is_file()]
+
+    def environment(self) -> jinja2.Environment:
+        env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader([str(f / "templates") for f in self.folders]),
+            autoescape=jinja2.select_autoescape(["html", "xhtml"]),
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        env.filters.update(FILTERS)
+        return env
+
+    def render(self, template: str, **context: Any) -> str:
+        env = self.environment()
+        try:
+            return env.get_template(template).render(**context)
+        except jinja2.TemplateNotFound as exc:
+            searched = ", ".join(str(f / "templates") for f in self.folders)
+            raise GuideError(f"theme '{self.name}': template '{exc.name}' not found "
+                             f"(searched {searched})") from None
+        except jinja2.TemplateError as exc:
+            where = getattr(exc, "filename", None)
+            raise GuideError(f"theme '{self.name}': template error: {exc}",
+                             Path(where) if where else None, getattr(exc, "lineno", None)) from None
+
+
+def _theme_folder(name: str, root: Path, builtin_only: bool = False) -> Path:
+    searched = [BUILTIN_THEMES / name] if builtin_only else [root / "themes" / name, BUILTIN_THEMES / name]
+    for folder in searched:
+        if folder.is_dir():
+            return folder
+    raise GuideError(f"theme '{name}' not found (searched {', '.join(map(str, searched))})")
+
+
+def load_theme(name: str, root: Path) -> Theme:
+    """The theme and its parents. `extends:` defaults to the built-in `default`; a project
+    theme that extends its own name (themes/default extending default) gets the built-in one."""
+    folders: list[Path] = []
+    options: dict[str, Any] = {}
+    fonts: tuple[str, ...] | None = None
+    current: str | None = name
+    builtin_only = False
+    while current:
+        folder = _theme_folder(current, root, builtin_only)
+        if folder in folders:
+            raise GuideError(f"theme '{name}' extends itself in a loop", folder / "theme.yml")
+        folders.append(folder)
+        info = folder / "theme.yml"
+        data = parse_yaml_mapping(read_text(info), info).data if info.is_file() else {}
+        if fonts is None and data.get("fonts"):
+            fonts = tuple(str(f) for f in data["fonts"])
+        for key, value in (data.get("options") or {}).items():
+            options.setdefault(key, value)
+        is_builtin = folder.parent == BUILTIN_THEMES
+        parent = data["extends"] if "extends" in data else (None if is_builtin else "default")
+        builtin_only = parent == current
+        current = parent
+    return Theme(name=name, folders=tuple(folders), fonts=fonts or DEFAULT_FONTS, options=options)

@@ -1,0 +1,111 @@
+"""The shipped sample guides, opened as a reader would open them."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from guidebuilder.render.html import visible_text
+from pdfbook import squeeze
+
+from conftest import REPO
+
+GUIDES = sorted(p.stem for p in (REPO / "guides").glob("*.yml"))
+
+
+def test_there_are_at_least_two_sample_guides():
+    assert len(GUIDES) >= 2
+
+
+def test_sample_corpus_is_rich_enough(sample_corpus):
+    categories = {a.category for a in sample_corpus.articles}
+    assert len(sample_corpus.articles) >= 15 and len(categories) >= 3
+    assert any(a.is_reprint for a in sample_corpus.articles)
+    assert any("<table>" in a.body_html for a in sample_corpus.articles)
+    assert any(a.images for a in sample_corpus.articles)
+    assert all(a.source_url and a.copyright for a in sample_corpus.articles)
+
+
+@pytest.mark.parametrize("name", GUIDES)
+def test_outline_is_parts_then_articles_in_order(sample_books, name):
+    book = sample_books[name]
+    outline = book.outline()
+    assert outline and outline[0].level == 1
+    assert {e.level for e in outline} == {1, 2}
+    pages = [e.page for e in outline]
+    assert pages == sorted(pages)
+    for entry in outline:
+        assert squeeze(entry.title) in squeeze(book.body(entry.page)), entry
+
+
+@pytest.mark.parametrize("name", GUIDES)
+def test_contents_page_numbers_point_at_the_titles(sample_books, name):
+    book = sample_books[name]
+    toc_page = book.find_pages("目录")[0]
+    entries = re.findall(r"^(.+?)\s*\.{3,}\s*(\d+)$", book.body(toc_page), re.M)
+    outline = book.outline()
+    assert [squeeze(t) for t, _ in entries] == [squeeze(e.title) for e in outline]
+    for (title, number), entry in zip(entries, outline):
+        assert int(number) == entry.page
+        assert squeeze(title) in squeeze(book.body(int(number)))
+        assert book.footer(int(number)).strip() == number
+
+
+@pytest.mark.parametrize("name", GUIDES)
+def test_every_article_carries_its_source_link_and_notice(sample_books, sample_corpus, name):
+    book = sample_books[name]
+    titles = [e.title for e in book.outline() if e.level == 2]
+    articles = [a for a in sample_corpus.articles if a.title in titles]
+    assert len(articles) == len(titles)
+    uris = book.uris()
+    for article in articles:
+        assert article.source_url in uris
+        pages = book.find_pages(article.source_url)
+        assert pages, article.source_url
+        assert squeeze(article.copyright) in squeeze(book.body(pages[0]) + book.body(pages[0] - 1))
+
+
+@pytest.mark.parametrize("name", GUIDES)
+def test_extracted_text_equals_the_source(sample_books, sample_corpus, name):
+    book = sample_books[name]
+    outline = book.outline()
+    starts = [e.page for e in outline if e.level == 2] + [book.page_count + 1]
+    titles = [e.title for e in outline if e.level == 2]
+    by_title = {a.title: a for a in sample_corpus.articles}
+    for title, start, end in zip(titles, starts, starts[1:]):
+        pdf_text = squeeze("".join(book.body(n) for n in range(start, end)))
+        blocks = re.findall(r"<(p|li|h2|h3|td|th)>(.*?)</\1>", by_title[title].body_html, re.S)
+        assert blocks
+        for _, block in blocks:
+            assert squeeze(visible_text(block)) in pdf_text, (title, block[:60])
+
+
+@pytest.mark.parametrize("name", GUIDES)
+def test_fonts_are_embedded_cjk_subsets(sample_books, name):
+    fonts = sample_books[name].fonts()
+    assert fonts and all(fonts.values()), fonts
+    assert all(re.match(r"/[A-Z]{6}\+Noto-?(Serif|Sans)-?CJK-?SC", n) for n in fonts), fonts
+
+
+@pytest.mark.parametrize("name", GUIDES)
+def test_metadata(sample_books, name):
+    book = sample_books[name]
+    meta = book.metadata
+    assert book.language == "zh-CN"
+    assert meta["/Title"] and meta["/Author"] and meta["/Subject"] and meta["/Keywords"]
+
+
+@pytest.mark.parametrize("name", GUIDES)
+def test_running_headers_and_page_numbers(sample_books, name):
+    book = sample_books[name]
+    assert book.header(1).strip() == "" and book.footer(1).strip() == ""  # the cover
+    part = None
+    for entry in book.outline():
+        header = squeeze(book.header(entry.page))
+        if entry.level == 1:
+            part = entry
+            assert header == ""
+        else:
+            assert squeeze(part.title) in header and squeeze(entry.title) in header
+        assert book.footer(entry.page).strip() == str(entry.page)
