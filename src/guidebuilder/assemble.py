@@ -27,6 +27,8 @@ def check_related(corpus: Corpus, problems: Problems) -> ArticleIndex:
             if ref.key is None:
                 continue
             found = index.find(ref.key)
+            if not found and any(ref.key in u.keys for u in corpus.unread):
+                continue
             if not found:
                 problems.error(f"related '{ref.key}' matches no article (give its source_url, "
                                "slug or exact title, or {title, url} for an outside page)",
@@ -96,6 +98,8 @@ def assemble(corpus: Corpus, guide: Guide, problems: Problems) -> Book:
         articles = [a for a in corpus.in_category(category.name)
                     if (_selected(guide, a) or a.slug in included) and a.slug not in excluded]
         if not corpus.in_category(category.name):
+            if any(u.category == category.name for u in corpus.unread):
+                continue
             problems.error(f"category '{name}' has no articles", guide.path, line)
         elif not articles:
             problems.error(f"no article of category '{name}' matches the guide's selection",

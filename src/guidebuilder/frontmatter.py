@@ -49,9 +49,10 @@ def parse_yaml_mapping(text: str, path: Path, first_line: int = 1) -> Located:
         node = yaml.compose(text, Loader=_Loader)
         data = yaml.load(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        # the context mark is where the broken construct starts, which is where to look
+        mark = exc.context_mark or exc.problem_mark
         line = first_line + mark.line if mark else first_line
-        reason = exc.problem or exc.context or "invalid YAML"
+        reason = "; ".join(filter(None, [exc.context, exc.problem])) or "cannot be parsed"
         raise GuideError(f"invalid YAML: {reason}", path, line) from None
     except yaml.YAMLError as exc:
         raise GuideError(f"invalid YAML: {exc}", path, first_line) from None

@@ -66,12 +66,23 @@ class Article:
 
 
 @dataclass(frozen=True)
+class Unread:
+    """An article file that could not be read. Kept so that its errors are reported once,
+    not again as a related entry or a category that seem to match nothing."""
+
+    path: Path
+    category: str
+    keys: frozenset[str]
+
+
+@dataclass(frozen=True)
 class Corpus:
     """Every article and category of a project, in a stable order."""
 
     root: Path
     categories: tuple[Category, ...]
     articles: tuple[Article, ...]
+    unread: tuple[Unread, ...] = ()
 
     def in_category(self, name: str) -> tuple[Article, ...]:
         return tuple(a for a in self.articles if a.category == name)

@@ -13,7 +13,7 @@ from typing import Any
 from .errors import GuideError, Problems
 from .frontmatter import Located, parse_yaml_mapping, split
 from .markdown_ext import Converter
-from .model import Article, Category, Corpus, Link, RelatedRef
+from .model import Article, Category, Corpus, Link, RelatedRef, Unread
 
 ARTICLE_KEYS = {
     "title", "category", "author", "date", "updated", "summary", "tags", "source_url",
@@ -209,6 +209,7 @@ def read_corpus(root: Path, problems: Problems) -> Corpus:
     converter = Converter()
     categories: list[Category] = []
     articles: list[Article] = []
+    unread: list[Unread] = []
     for folder in sorted(p for p in articles_dir.iterdir() if p.is_dir() and not p.name.startswith(".")):
         files = sorted(folder.glob("*.md"))
         if not files:
@@ -219,6 +220,8 @@ def read_corpus(root: Path, problems: Problems) -> Corpus:
             article = read_article(path, root, category, converter, problems)
             if article is not None:
                 articles.append(article)
+            else:
+                unread.append(Unread(path, category.name, _keys_of_unread(path)))
     for path in sorted(articles_dir.glob("*.md")):
         problems.error("an article must be inside a category folder (articles/<category>/)", path)
     _check_unique(articles, problems)
@@ -227,7 +230,15 @@ def read_corpus(root: Path, problems: Problems) -> Corpus:
         if article.category not in known:
             categories.append(Category(name=article.category, folder=article.category))
             known.add(article.category)
-    return Corpus(root=root, categories=tuple(categories), articles=tuple(articles))
+    return Corpus(root=root, categories=tuple(categories), articles=tuple(articles),
+                  unread=tuple(unread))
+
+
+def _keys_of_unread(path: Path) -> frozenset[str]:
+    """The slug, and the title and source_url as far as a plain scan finds them."""
+    text = path.read_bytes().decode("utf-8", errors="replace")
+    found = re.findall(r"^(?:title|source_url):[ \t]*['\"]?(.*?)['\"]?[ \t]*$", text, re.M)
+    return frozenset([path.stem, *filter(None, found)])
 
 
 def _check_unique(articles: list[Article], problems: Problems) -> None:

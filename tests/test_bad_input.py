@@ -1,0 +1,124 @@
+"""Bad input: one line per problem naming file and line, exit status 1, no traceback, and no
+output touched."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import run_cli, write
+
+YUQI = "articles/xinyongka/yuqi.md"
+
+
+def _replace(root: Path, relative: str, old: str, new: str) -> None:
+    path = root / relative
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _bad_yaml(root):
+    _replace(root, YUQI, "author: 张律师", "author: [张律师")
+
+
+def _no_title(root):
+    _replace(root, YUQI, "title: 信用卡逾期的后果\n", "")
+
+
+def _empty_title(root):
+    _replace(root, YUQI, "title: 信用卡逾期的后果", "title: ''")
+
+
+def _bad_date(root):
+    _replace(root, YUQI, "date: 2026-01-02", "date: 2026-13-45")
+
+
+def _unknown_category(root):
+    _replace(root, "guides/ceshi.yml", "[信用卡, 金融债务]", "[信用卡, 金融]")
+
+
+def _related_matches_nothing(root):
+    _replace(root, YUQI, "https://law.example/zw/2.html", "https://law.example/zw/404.html")
+
+
+def _not_utf8(root):
+    path = root / YUQI
+    path.write_bytes(path.read_bytes().replace("逾期会".encode(), "逾期会".encode("gbk")))
+
+
+def _not_a_mapping(root):
+    write(root / YUQI, "---\n- 一\n- 二\n---\n正文\n")
+
+
+def _glyph_missing(root):
+    _replace(root, YUQI, "逾期记录会保留五年。", "逾期记录会保留五年。नमस्ते")
+
+
+def _empty_file(root):
+    (root / YUQI).write_text("")
+
+
+CASES = {
+    "invalid YAML": (_bad_yaml, f"{YUQI}:3: invalid YAML"),
+    "missing title": (_no_title, f"{YUQI}:1: 'title' is missing or empty"),
+    "empty title": (_empty_title, f"{YUQI}:2: 'title' is missing or empty"),
+    "bad date": (_bad_date, f"{YUQI}:4: date '2026-13-45' is not a valid date (YYYY-MM-DD)"),
+    "unknown category": (_unknown_category, "guides/ceshi.yml:7: unknown category '金融'"),
+    "related matches nothing": (_related_matches_nothing,
+                                f"{YUQI}:8: related 'https://law.example/zw/404.html' matches no article"),
+    "not UTF-8": (_not_utf8, f"{YUQI}:12: not valid UTF-8 (byte offset"),
+    "front matter not a mapping": (_not_a_mapping, f"{YUQI}:2: expected a mapping"),
+    "empty file": (_empty_file, f"{YUQI}: the file is empty"),
+}
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_bad_input_is_one_located_line_and_exit_1(tiny_project, case):
+    spoil, expected = CASES[case]
+    spoil(tiny_project)
+    for command in (["check"], ["build"]):
+        result = run_cli(*command, cwd=tiny_project)
+        assert result.returncode == 1, (command, result.stderr)
+        assert expected in result.stderr, (command, result.stderr)
+        assert "Traceback" not in result.stderr
+    assert not (tiny_project / "build").exists()
+
+
+def test_missing_glyphs_stop_the_build_and_name_the_article(tiny_project):
+    _glyph_missing(tiny_project)
+    result = run_cli("build", cwd=tiny_project)
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"{YUQI}: characters ")
+    assert "'न' (U+0928)" in result.stderr and "'म' (U+092E)" in result.stderr
+    assert "not in the fonts (Noto Serif CJK SC, Noto Sans CJK SC)" in result.stderr
+    assert not (tiny_project / "build").exists()
+
+
+def test_check_reports_every_problem_at_once(tiny_project):
+    _bad_date(tiny_project)
+    _unknown_category(tiny_project)
+    _replace(tiny_project, "articles/xinyongka/xieshang.md", "title: 如何协商还款\n", "")
+    result = run_cli("check", cwd=tiny_project)
+    assert result.returncode == 1
+    errors = [line for line in result.stderr.splitlines() if ": " in line and "warning" not in line]
+    assert len(errors) == 3, result.stderr
+    assert "3 error(s)" in result.stderr
+
+
+def test_a_failed_build_leaves_the_earlier_output_untouched(tiny_project):
+    assert run_cli("build", cwd=tiny_project).returncode == 0
+    output = tiny_project / "build" / "ceshi.pdf"
+    before = output.read_bytes()
+    _glyph_missing(tiny_project)
+    assert run_cli("build", cwd=tiny_project).returncode == 1
+    assert output.read_bytes() == before
+    assert sorted(p.name for p in output.parent.iterdir()) == ["ceshi.pdf"]
+
+
+def test_crlf_and_bom_are_accepted(tiny_project):
+    path = tiny_project / YUQI
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
+    result = run_cli("check", cwd=tiny_project)
+    assert result.returncode == 0, result.stderr

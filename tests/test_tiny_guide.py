@@ -1,0 +1,110 @@
+"""A small guide made in a temporary folder, built and opened as a reader would."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from pdfbook import PdfBook, squeeze
+
+from conftest import build_pdf, run_cli, write
+
+
+@pytest.fixture
+def tiny_book(tiny_project, tmp_path) -> PdfBook:
+    return build_pdf(tiny_project, tmp_path / "out")["ceshi"]
+
+
+def test_parts_and_articles_follow_the_guide(tiny_book):
+    assert [(e.level, e.title) for e in tiny_book.outline()] == [
+        (1, "信用卡"), (2, "如何协商还款"), (2, "信用卡逾期的后果"),
+        (1, "金融债务"), (2, "民间借贷利率上限"),
+    ]
+
+
+def test_front_matter_pages(tiny_book):
+    cover = squeeze(tiny_book.text(1))
+    assert "测试指南" in cover and "测试律师事务所" in cover and "第1版" in cover
+    copyright_page = squeeze(tiny_book.text(3))
+    for expected in ("测试律师事务所", "第1版", "信息截至2026年6月1日", "©2026测试律师事务所", "仅供参考。"):
+        assert expected in copyright_page
+
+
+def _article_text(book: PdfBook, title: str) -> str:
+    outline = book.outline()
+    index = next(i for i, e in enumerate(outline) if e.title == title)
+    end = outline[index + 1].page if index + 1 < len(outline) else book.page_count + 1
+    return squeeze("".join(book.body(n) for n in range(outline[index].page, end)))
+
+
+def test_related_in_the_guide_points_at_its_page(tiny_book):
+    pages = {e.title: e.page for e in tiny_book.outline()}
+    text = _article_text(tiny_book, "信用卡逾期的后果")
+    match = re.search(r"民间借贷利率上限\(见第(\d+)页\)", text)
+    assert match, text
+    assert int(match.group(1)) == pages["民间借贷利率上限"]
+    text = _article_text(tiny_book, "如何协商还款")
+    match = re.search(r"信用卡逾期的后果\(见第(\d+)页\)", text)
+    assert match and int(match.group(1)) == pages["信用卡逾期的后果"]
+
+
+def test_related_outside_the_guide_prints_title_and_url(tiny_book):
+    text = _article_text(tiny_book, "如何协商还款")
+    assert "加班费怎么算https://law.example/ld/3.html" in text
+    text = _article_text(tiny_book, "信用卡逾期的后果")
+    assert "外部文章https://other.example/a.html" in text
+    assert {"https://law.example/ld/3.html", "https://other.example/a.html"} <= set(tiny_book.uris())
+
+
+def test_notice_source_link_and_reprint(tiny_book):
+    own = _article_text(tiny_book, "信用卡逾期的后果")
+    assert own.endswith("版权声明:本文原创。本文链接:https://law.example/xyk/1.html")
+    fallback = _article_text(tiny_book, "如何协商还款")
+    assert "版权声明:默认声明。本文链接:https://law.example/xyk/2.html" in fallback
+    reprint = _article_text(tiny_book, "民间借贷利率上限")
+    assert "本文为转载文章,原文:法治周刊原文https://journal.example/p/9.html" in reprint
+    assert tiny_book.uris().count("https://journal.example/p/9.html") == 1
+
+
+def test_article_opening_shows_author_and_date(tiny_book):
+    text = _article_text(tiny_book, "信用卡逾期的后果")
+    assert text.startswith("信用卡逾期的后果张律师·发布于2026年1月2日")
+
+
+def test_same_input_gives_the_same_pdf_bytes(tiny_project, tmp_path):
+    first = build_pdf(tiny_project, tmp_path / "a")["ceshi"].path.read_bytes()
+    second = build_pdf(tiny_project, tmp_path / "b")["ceshi"].path.read_bytes()
+    assert first == second
+
+
+def test_cli_builds_a_project_anywhere_with_root(tiny_project, tmp_path):
+    result = run_cli("build", "--root", str(tiny_project), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert PdfBook(tiny_project / "build" / "ceshi.pdf").page_count > 5
+
+
+def test_list_shows_guides_and_categories(tiny_project):
+    result = run_cli("list", cwd=tiny_project)
+    assert result.returncode == 0
+    assert "ceshi" in result.stdout and "测试指南" in result.stdout
+    assert re.search(r"信用卡\s+xinyongka\s+2 articles", result.stdout)
+
+
+def test_unknown_keys_are_kept_and_warned_about(tiny_project):
+    path = tiny_project / "articles/xinyongka/yuqi.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("title:", "reviewer: 王\ntitle:", 1),
+                    encoding="utf-8")
+    result = run_cli("check", cwd=tiny_project)
+    assert result.returncode == 0
+    assert "articles/xinyongka/yuqi.md:2: warning: unknown key 'reviewer'" in result.stderr
+
+
+def test_weasyprint_warnings_reach_the_user(tiny_project):
+    write(tiny_project / "themes/default/css/print.css", ".article-title { colour: red; }\n")
+    write(tiny_project / "themes/default/theme.yml", "extends: default\n")
+    result = run_cli("build", cwd=tiny_project)
+    assert result.returncode == 0
+    assert "warning: WeasyPrint: Ignored `colour: red`" in result.stderr
+    strict = run_cli("build", "--strict", cwd=tiny_project)
+    assert strict.returncode == 1 and "Ignored `colour: red`" in strict.stderr
