@@ -4,11 +4,13 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 OUT    ?= build
 
-.PHONY: help install system-packages pdf check list test clean
+.PHONY: help install system-packages pdf epub all check list test clean
 
 help:
 	@echo "make install   install everything (system packages, fonts, Python environment)"
 	@echo "make pdf       build every guide in guides/ as build/<guide>.pdf"
+	@echo "make epub      build every guide in guides/ as build/<guide>.epub"
+	@echo "make all       both, reading the articles once"
 	@echo "make check     check every article and guide without building"
 	@echo "make list      list the guides and the article categories"
 	@echo "make test      run the test suite"
@@ -27,6 +29,12 @@ $(VENV)/.installed: pyproject.toml
 
 pdf: $(VENV)/.installed
 	$(BIN)/guidebuilder build --format pdf --out $(OUT)
+
+epub: $(VENV)/.installed
+	$(BIN)/guidebuilder build --format epub --out $(OUT)
+
+all: $(VENV)/.installed
+	$(BIN)/guidebuilder build --format all --out $(OUT)
 
 check list: $(VENV)/.installed
 	$(BIN)/guidebuilder $@

@@ -41,11 +41,11 @@ def _article_text(book: PdfBook, title: str) -> str:
 def test_related_in_the_guide_points_at_its_page(tiny_book):
     pages = {e.title: e.page for e in tiny_book.outline()}
     text = _article_text(tiny_book, "信用卡逾期的后果")
-    match = re.search(r"民间借贷利率上限\(见第(\d+)页\)", text)
+    match = re.search(r"民间借贷利率上限（见第(\d+)页）", text)
     assert match, text
     assert int(match.group(1)) == pages["民间借贷利率上限"]
     text = _article_text(tiny_book, "如何协商还款")
-    match = re.search(r"信用卡逾期的后果\(见第(\d+)页\)", text)
+    match = re.search(r"信用卡逾期的后果（见第(\d+)页）", text)
     assert match and int(match.group(1)) == pages["信用卡逾期的后果"]
 
 
@@ -59,11 +59,11 @@ def test_related_outside_the_guide_prints_title_and_url(tiny_book):
 
 def test_notice_source_link_and_reprint(tiny_book):
     own = _article_text(tiny_book, "信用卡逾期的后果")
-    assert own.endswith("版权声明:本文原创。本文链接:https://law.example/xyk/1.html")
+    assert own.endswith("版权声明:本文原创。本文链接：https://law.example/xyk/1.html")
     fallback = _article_text(tiny_book, "如何协商还款")
-    assert "版权声明:默认声明。本文链接:https://law.example/xyk/2.html" in fallback
+    assert "版权声明:默认声明。本文链接：https://law.example/xyk/2.html" in fallback
     reprint = _article_text(tiny_book, "民间借贷利率上限")
-    assert "本文为转载文章,原文:法治周刊原文https://journal.example/p/9.html" in reprint
+    assert "本文为转载文章，原文：法治周刊原文https://journal.example/p/9.html" in reprint
     assert tiny_book.uris().count("https://journal.example/p/9.html") == 1
 
 

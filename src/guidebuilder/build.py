@@ -16,7 +16,7 @@ from .reader import read_corpus
 from .theme import load_theme
 
 log = logging.getLogger("guidebuilder")
-FORMATS = ("pdf",)
+FORMATS = ("pdf", "epub")
 
 
 @dataclass(frozen=True)
@@ -119,5 +119,11 @@ def _render(fmt: str, book: Book, theme, root: Path) -> tuple[bytes, list[str]]:
 
         rendered = render_pdf(book, theme, root)
         log.info("%s: %d pages", book.guide.name, rendered.pages)
+        return rendered.data, rendered.warnings
+    if fmt == "epub":
+        from .render.epub import render_epub
+
+        rendered = render_epub(book, theme, root)
+        log.info("%s: %d documents", book.guide.name, rendered.documents)
         return rendered.data, rendered.warnings
     raise GuideError(f"unknown format '{fmt}' (formats: {', '.join(FORMATS)})")

@@ -12,7 +12,7 @@ from .reader import parse_date, read_text, text_list, text_value
 PAGE_SIZES = ("A4", "A5", "Letter")
 GUIDE_KEYS = {
     "title", "subtitle", "publisher", "author", "language", "edition", "date", "categories",
-    "tags", "since", "until", "include", "exclude", "theme", "page_size", "copyright", "disclaimer",
+    "tags", "since", "until", "include", "exclude", "theme", "page_size", "copyright", "disclaimer", "cover",
 }
 
 
@@ -88,6 +88,7 @@ def read_guide(path: Path, problems: Problems) -> Guide | None:
         page_size=matching[0] if matching else "A5",
         copyright=get(_rights, meta, path, default=Rights()),
         disclaimer=get(text_value, meta, "disclaimer", path),
+        cover=Path(cover) if (cover := get(text_value, meta, "cover", path)) else None,
         extra={k: v for k, v in meta.data.items() if k not in GUIDE_KEYS},
         lines=_lines(meta),
     )

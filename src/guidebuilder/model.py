@@ -117,6 +117,7 @@ class Guide:
     page_size: str = "A5"
     copyright: Rights = Rights()
     disclaimer: str | None = None
+    cover: Path | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
     lines: Mapping[str, int] = field(default_factory=dict)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 
-from ..model import Book
+from ..model import Article, Book
 from ..theme import Theme
 
 _TAG = re.compile(r"<[^>]+>")
@@ -16,9 +16,18 @@ def subject(book: Book) -> str:
     return book.guide.subtitle or "、".join(p.category.name for p in book.parts)
 
 
+def same_document_link(article: Article) -> str:
+    """Where a cross-reference points when the whole book is one HTML document (the PDF)."""
+    return f"#{article.anchor}"
+
+
 def render_template(theme: Theme, template: str, book: Book, **extra) -> str:
-    return theme.render(template, book=book, guide=book.guide, subject=subject(book),
-                        options=theme.options, **extra)
+    """Render a theme template with the context every template can rely on:
+    book, guide, subject, options, and link_to(article) for cross-references."""
+    context = dict(book=book, guide=book.guide, subject=subject(book), options=theme.options,
+                   link_to=same_document_link)
+    context.update(extra)
+    return theme.render(template, **context)
 
 
 def visible_text(markup: str) -> str:

@@ -1,0 +1,48 @@
+"""The e-book's cover image: the guide's own, or the theme's printed cover made into a PNG."""
+
+from __future__ import annotations
+
+import io
+import mimetypes
+from pathlib import Path
+
+import pypdfium2
+import weasyprint
+
+from ..errors import GuideError
+from ..model import Book
+from ..theme import Theme
+from .html import render_template
+from .pdf import ProjectFetcher, captured_weasyprint_log
+
+COVER_HEIGHT_PX = 2000
+COVER_TYPES = {"image/png", "image/jpeg"}
+
+
+def cover_image(book: Book, theme: Theme, root: Path) -> tuple[str, bytes, list[str]]:
+    """(file name, bytes, WeasyPrint warnings) of the cover image."""
+    guide = book.guide
+    if guide.cover is not None:
+        path = guide.cover if guide.cover.is_absolute() else root / guide.cover
+        kind = mimetypes.guess_type(path.name)[0]
+        if kind not in COVER_TYPES or not path.is_file():
+            raise GuideError(f"cover '{guide.cover}' must be an existing PNG or JPEG file",
+                             guide.path, guide.line("cover"))
+        return f"images/cover{path.suffix.lower()}", path.read_bytes(), []
+    html = render_template(theme, "cover_page.html", book)
+    fetcher = ProjectFetcher([root / "articles", *theme.folders])
+    with captured_weasyprint_log() as warnings:
+        css = [weasyprint.CSS(filename=str(p), url_fetcher=fetcher)
+               for p in theme.stylesheets("print")]
+        css.append(weasyprint.CSS(string="@page { size: A5; }"))
+        pdf = weasyprint.HTML(string=html, url_fetcher=fetcher).write_pdf(stylesheets=css)
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        page = document[0]
+        scale = COVER_HEIGHT_PX / page.get_height()
+        image = page.render(scale=scale).to_pil().convert("RGB")
+    finally:
+        document.close()
+    output = io.BytesIO()
+    image.save(output, format="PNG")
+    return "images/cover.png", output.getvalue(), warnings

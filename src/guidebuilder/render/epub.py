@@ -1,0 +1,183 @@
+"""The book as an EPUB 3, with ebooklib: one XHTML document per article, made from the same
+theme partials as the PDF, with a nav document, an NCX, and a cover image.
+
+The output is deterministic: ebooklib stamps zip entries with the current time, so the archive
+is rewritten with fixed entry times, in the same order, with `mimetype` first and stored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from html import escape
+import io
+import mimetypes
+import re
+import uuid
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ebooklib import epub
+
+from ..model import Article, Book, Chapter, Part
+from ..theme import Theme
+from .cover import cover_image
+from .html import render_template, subject
+
+STYLESHEET = "style/book.css"
+_IMG_SRC = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]+)(")')
+
+
+@dataclass(frozen=True)
+class RenderedEpub:
+    data: bytes
+    documents: int
+    warnings: list[str]
+
+
+def chapter_file(article: Article) -> str:
+    return f"{article.slug}.xhtml"
+
+
+def part_file(part: Part) -> str:
+    return f"{part.anchor}.xhtml"
+
+
+def chapter_link(article: Article) -> str:
+    return f"{chapter_file(article)}#{article.anchor}"
+
+
+def book_identifier(book: Book) -> str:
+    """The same for every build of one guide and edition; a new edition gets a new one."""
+    name = f"guidebuilder:{book.guide.name}:{book.guide.edition or ''}"
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, name)}"
+
+
+def modified(book: Book) -> dt.datetime:
+    """The guide's date, else its newest article's date: never the time of the build."""
+    dates = [book.guide.date] if book.guide.date else [
+        d for c in book.chapters for d in (c.article.updated, c.article.date) if d]
+    day = max(dates) if dates else dt.date(2000, 1, 1)
+    return dt.datetime.combine(day, dt.time())
+
+
+def _metadata(ebook: epub.EpubBook, book: Book, has_images: bool) -> None:
+    guide = book.guide
+    ebook.set_identifier(book_identifier(book))
+    ebook.set_title(guide.title)
+    ebook.set_language(guide.language)
+    ebook.add_author(guide.author or guide.publisher or guide.title)
+    if guide.publisher:
+        ebook.add_metadata("DC", "publisher", guide.publisher)
+    if guide.copyright.rights:
+        ebook.add_metadata("DC", "rights", guide.copyright.rights)
+    if guide.date:
+        ebook.add_metadata("DC", "date", guide.date.isoformat())
+    ebook.add_metadata("DC", "description", subject(book))
+    for part in book.parts:
+        ebook.add_metadata("DC", "subject", part.category.name)
+    features = ["structuralNavigation", "tableOfContents", "readingOrder", "displayTransformability"]
+    if has_images:
+        features.append("alternativeText")
+    accessibility = [
+        ("accessMode", "textual"),
+        *([("accessMode", "visual")] if has_images else []),
+        ("accessModeSufficient", "textual,visual" if has_images else "textual"),
+        *(("accessibilityFeature", f) for f in features),
+        ("accessibilityHazard", "none"),
+        ("accessibilitySummary",
+         "本书为可重排文本，章节有标题结构与目录导航，阅读顺序与印刷版一致；"
+         + ("图片均附有替代文字；" if has_images else "")
+         + "不含闪烁、声音或动态内容。"),
+    ]
+    for name, value in accessibility:
+        ebook.add_metadata(None, "meta", value, {"property": f"schema:{name}"})
+
+
+def _document(ebook: epub.EpubBook, css: epub.EpubItem, uid: str, file_name: str, title: str,
+              body: str, language: str) -> epub.EpubHtml:
+    item = epub.EpubHtml(uid=uid, title=title, file_name=file_name, lang=language)
+    item.content = body
+    item.add_item(css)
+    ebook.add_item(item)
+    return item
+
+
+def _chapter_body(theme: Theme, book: Book, chapter: Chapter) -> str:
+    body = render_template(theme, "partials/article.html", book, chapter=chapter,
+                           link_to=chapter_link)
+    images = set(chapter.article.images)
+    return _IMG_SRC.sub(lambda m: m.group(1) + (f"images/{m.group(2)}" if m.group(2) in images
+                                                  else m.group(2)) + m.group(3), body)
+
+
+def render_epub(book: Book, theme: Theme, root: Path) -> RenderedEpub:
+    """The EPUB in memory, with warnings. Nothing is written here."""
+    guide = book.guide
+    images = sorted({image for chapter in book.chapters for image in chapter.article.images})
+    ebook = epub.EpubBook()
+    _metadata(ebook, book, has_images=bool(images))
+
+    cover_name, cover_data, warnings = cover_image(book, theme, root)
+    ebook.set_cover(cover_name, cover_data, create_page=False)
+
+    stylesheet = "\n".join(p.read_text(encoding="utf-8") for p in theme.stylesheets("epub"))
+    css = epub.EpubItem(uid="style", file_name=STYLESHEET, media_type="text/css",
+                        content=stylesheet.encode("utf-8"))
+    ebook.add_item(css)
+    for image in images:
+        ebook.add_item(epub.EpubItem(
+            uid=f"image-{len(ebook.items)}", file_name=f"images/{image}",
+            media_type=mimetypes.guess_type(image)[0] or "application/octet-stream",
+            content=(root / "articles" / image).read_bytes()))
+
+    lang = guide.language
+    spine: list = [_document(
+        ebook, css, "cover", "cover.xhtml", guide.title,
+        f'<div class="cover-image"><img src="{cover_name}" alt="封面:{escape(guide.title)}"/></div>',
+        lang)]
+    spine.append(_document(ebook, css, "titlepage", "titlepage.xhtml", guide.title,
+                           render_template(theme, "partials/titlepage.html", book), lang))
+    spine.append(_document(ebook, css, "copyright", "copyright.xhtml", "版权信息",
+                           render_template(theme, "partials/copyright.html", book), lang))
+    spine.append("nav")
+    toc = []
+    for number, part in enumerate(book.parts, start=1):
+        opener = _document(ebook, css, part.anchor, part_file(part), part.category.name,
+                           render_template(theme, "partials/part.html", book, part=part,
+                                           part_number=number), lang)
+        spine.append(opener)
+        links = []
+        for chapter in part.chapters:
+            article = chapter.article
+            spine.append(_document(ebook, css, article.anchor, chapter_file(article),
+                                   article.title, _chapter_body(theme, book, chapter), lang))
+            links.append(epub.Link(chapter_file(article), article.title, uid=article.anchor))
+        toc.append((epub.Section(part.category.name, href=part_file(part)), links))
+    ebook.toc = toc
+    ebook.spine = spine
+    ebook.add_item(epub.EpubNcx())
+    ebook.add_item(epub.EpubNav(title="目录"))
+
+    raw = io.BytesIO()
+    epub.write_epub(raw, ebook, {"mtime": modified(book), "raise_exceptions": True})
+    return RenderedEpub(_normalised(raw.getvalue(), modified(book), lang),
+                        documents=len(spine), warnings=warnings)
+
+
+def _normalised(data: bytes, when: dt.datetime, language: str) -> bytes:
+    """The same archive with fixed entry times and the package's xml:lang set."""
+    stamp = (max(when.year, 1980), when.month, when.day, 0, 0, 0)
+    output = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(output, "w") as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename.endswith(".opf") and b"xml:lang=" not in content[:400]:
+                content = content.replace(b"<package ", f'<package xml:lang="{language}" '.encode(), 1)
+            entry = zipfile.ZipInfo(info.filename, date_time=stamp)
+            entry.external_attr = 0o644 << 16
+            if info.filename == "mimetype":
+                target.writestr(entry, content, compress_type=zipfile.ZIP_STORED)
+            else:
+                target.writestr(entry, content, compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
+    return output.getvalue()

@@ -1,0 +1,139 @@
+"""The EPUB of the sample guides and of a small guide, opened as a checker and a reader would."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from guidebuilder.build import build
+from pdfbook import squeeze
+
+from conftest import REPO, run_cli
+from epubbook import EpubBook, run_epubcheck
+
+GUIDES = sorted(p.stem for p in (REPO / "guides").glob("*.yml"))
+
+
+@pytest.fixture(scope="session")
+def sample_epubs(tmp_path_factory) -> dict[str, EpubBook]:
+    outputs, warnings = build(REPO, [], ["epub"], tmp_path_factory.mktemp("epubs"))
+    assert [str(w) for w in warnings] == []
+    return {path.stem: EpubBook(path) for path in outputs}
+
+
+@pytest.fixture
+def tiny_epub(tiny_project, tmp_path) -> EpubBook:
+    outputs, warnings = build(tiny_project, [], ["epub"], tmp_path / "out")
+    assert [str(w) for w in warnings] == []
+    return EpubBook(outputs[0])
+
+
+@pytest.mark.parametrize("name", GUIDES)
+def test_epubcheck_finds_nothing(sample_epubs, name):
+    messages = run_epubcheck(sample_epubs[name].path)
+    assert messages == []
+
+
+@pytest.mark.parametrize("name", GUIDES)
+def test_nav_matches_the_pdf_outline(sample_epubs, sample_books, name):
+    epub, pdf = sample_epubs[name], sample_books[name]
+    assert [(level, title) for level, title, _ in epub.nav()] == \
+        [(e.level, e.title) for e in pdf.outline()]
+
+
+@pytest.mark.parametrize("name", GUIDES)
+def test_spine_is_front_matter_then_parts_in_nav_order(sample_epubs, name):
+    epub = sample_epubs[name]
+    spine = epub.spine
+    assert spine[:4] == ["cover.xhtml", "titlepage.xhtml", "copyright.xhtml", "nav.xhtml"]
+    assert spine[4:] == [href for _, _, href in epub.nav()]
+
+
+@pytest.mark.parametrize("name", GUIDES)
+def test_package_metadata(sample_epubs, name):
+    epub = sample_epubs[name]
+    guide = (REPO / "guides" / f"{name}.yml").read_text(encoding="utf-8")
+    assert epub.metadata("language") == ["zh-CN"]
+    assert epub.package.get("{http://www.w3.org/XML/1998/namespace}lang") == "zh-CN"
+    assert epub.metadata("title")[0] in guide
+    assert epub.metadata("identifier")[0].startswith("urn:uuid:")
+    assert epub.metadata("rights") and epub.metadata("rights")[0] in guide
+    assert epub.metadata("date") == ["2026-11-01"]
+    assert epub.metadata("dcterms:modified") == ["2026-11-01T00:00:00Z"]
+    assert set(epub.metadata("subject")) == {title for level, title, _ in epub.nav() if level == 1}
+    for prop in ("accessMode", "accessModeSufficient", "accessibilityFeature",
+                 "accessibilityHazard", "accessibilitySummary"):
+        assert epub.metadata(f"schema:{prop}"), prop
+    cover = [i for i in epub.manifest.values() if "cover-image" in i.get("properties", "")]
+    assert len(cover) == 1 and cover[0]["media-type"] == "image/png"
+    assert epub.read(cover[0]["href"]).startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize("name", GUIDES)
+def test_internal_links_resolve_and_every_article_has_one_source_link(sample_epubs, sample_corpus, name):
+    epub = sample_epubs[name]
+    assert epub.dangling_links() == []
+    by_title = {a.title: a for a in sample_corpus.articles}
+    for level, title, href in epub.nav():
+        if level == 2:
+            article = by_title[title]
+            assert epub.links(href).count(article.source_url) == 1
+            assert squeeze(article.copyright) in squeeze(epub.text(href))
+
+
+def test_chapter_text_is_the_article_text(sample_epubs, sample_corpus):
+    epub = sample_epubs[GUIDES[-1]]
+    by_title = {a.title: a for a in sample_corpus.articles}
+    for level, title, href in epub.nav():
+        if level == 2:
+            text = squeeze(epub.text(href))
+            for sentence in by_title[title].body_html.split("<p>")[1:4]:
+                plain = sentence.split("</p>")[0]
+                if "<" not in plain:
+                    assert squeeze(plain) in text
+
+
+def test_related_links_in_and_out_of_the_book(tiny_epub):
+    chapter = "yuqi.xhtml"
+    assert "jiedai.xhtml#article-jiedai" in tiny_epub.links(chapter)
+    assert "https://other.example/a.html" in tiny_epub.links(chapter)
+    assert "https://law.example/ld/3.html" in tiny_epub.links("xieshang.xhtml")
+    assert "见第" not in tiny_epub.text(chapter)
+
+
+def test_reprint_names_the_original(tiny_epub):
+    text = squeeze(tiny_epub.text("jiedai.xhtml"))
+    assert "本文为转载文章，原文：法治周刊原文" in text
+    assert "https://journal.example/p/9.html" in tiny_epub.links("jiedai.xhtml")
+
+
+def test_same_input_gives_the_same_epub_bytes(tiny_project, tmp_path):
+    first = build(tiny_project, [], ["epub"], tmp_path / "a")[0][0].read_bytes()
+    second = build(tiny_project, [], ["epub"], tmp_path / "b")[0][0].read_bytes()
+    assert first == second
+    names = EpubBook(tmp_path / "a" / "ceshi.epub").zip.infolist()
+    assert names[0].filename == "mimetype" and names[0].compress_type == 0
+    assert {i.date_time for i in names} == {(2026, 6, 1, 0, 0, 0)}
+
+
+def test_identifier_is_stable_and_changes_with_the_edition(tiny_project, tmp_path):
+    first = EpubBook(build(tiny_project, [], ["epub"], tmp_path / "a")[0][0])
+    guide = tiny_project / "guides" / "ceshi.yml"
+    guide.write_text(guide.read_text(encoding="utf-8").replace("第1版", "第2版"), encoding="utf-8")
+    second = EpubBook(build(tiny_project, [], ["epub"], tmp_path / "b")[0][0])
+    assert first.metadata("identifier") != second.metadata("identifier")
+
+
+def test_format_all_writes_both(tiny_project):
+    result = run_cli("build", "--format", "all", cwd=tiny_project)
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in (tiny_project / "build").iterdir()) == ["ceshi.epub", "ceshi.pdf"]
+
+
+def test_modified_date_falls_back_to_the_newest_article(tiny_project, tmp_path):
+    guide = tiny_project / "guides" / "ceshi.yml"
+    guide.write_text(guide.read_text(encoding="utf-8").replace("date: 2026-06-01\n", ""),
+                     encoding="utf-8")
+    epub = EpubBook(build(tiny_project, [], ["epub"], tmp_path)[0][0])
+    assert epub.metadata("dcterms:modified") == [f"{dt.date(2026, 2, 3).isoformat()}T00:00:00Z"]
