@@ -108,3 +108,47 @@ def test_weasyprint_warnings_reach_the_user(tiny_project):
     assert "warning: WeasyPrint: Ignored `colour: red`" in result.stderr
     strict = run_cli("build", "--strict", cwd=tiny_project)
     assert strict.returncode == 1 and "Ignored `colour: red`" in strict.stderr
+
+
+def _guide(root, extra: str) -> None:
+    path = root / "guides" / "ceshi.yml"
+    path.write_text(path.read_text(encoding="utf-8") + extra, encoding="utf-8")
+
+
+@pytest.mark.parametrize("selection, titles", [
+    ("since: 2025-01-01\nuntil: 2026-01-31\n", ["信用卡逾期的后果", "民间借贷利率上限"]),
+    ("until: 2025-12-31\ninclude: [xieshang]\n", ["如何协商还款", "民间借贷利率上限"]),
+    ("since: 2026-01-15\ninclude: [jiedai]\n", ["如何协商还款", "民间借贷利率上限"]),
+    ("exclude: [https://law.example/xyk/2.html, 信用卡逾期的后果]\n", None),
+])
+def test_selection_by_date_include_and_exclude(tiny_project, tmp_path, selection, titles):
+    _guide(tiny_project, selection)
+    if titles is None:  # excluding every article of a part is an error, not an empty part
+        result = run_cli("check", cwd=tiny_project)
+        assert result.returncode == 1
+        assert "guides/ceshi.yml:7: no article of category '信用卡' matches the guide's selection" in result.stderr
+        return
+    book = build_pdf(tiny_project, tmp_path / "out")["ceshi"]
+    assert [e.title for e in book.outline() if e.level == 2] == titles
+
+
+def test_selection_by_tags(tiny_project, tmp_path):
+    path = tiny_project / "articles/jinrong-zhaiwu/jiedai.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("title:", "tags: [利率]\ntitle:", 1),
+                    encoding="utf-8")
+    _guide(tiny_project, "tags: [利率]\n")
+    guide = tiny_project / "guides" / "ceshi.yml"
+    guide.write_text(guide.read_text(encoding="utf-8").replace("[信用卡, 金融债务]", "[金融债务]"),
+                     encoding="utf-8")
+    book = build_pdf(tiny_project, tmp_path / "out")["ceshi"]
+    assert [e.title for e in book.outline()] == ["金融债务", "民间借贷利率上限"]
+
+
+@pytest.mark.parametrize("size, points", [("A4", (595, 842)), ("A5", (420, 595)), ("Letter", (612, 792))])
+def test_page_size(tiny_project, tmp_path, size, points):
+    guide = tiny_project / "guides" / "ceshi.yml"
+    guide.write_text(guide.read_text(encoding="utf-8").replace("page_size: A5", f"page_size: {size}"),
+                     encoding="utf-8")
+    book = build_pdf(tiny_project, tmp_path / "out")["ceshi"]
+    box = book.reader.pages[5].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == points
