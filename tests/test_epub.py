@@ -137,3 +137,27 @@ def test_modified_date_falls_back_to_the_newest_article(tiny_project, tmp_path):
                      encoding="utf-8")
     epub = EpubBook(build(tiny_project, [], ["epub"], tmp_path)[0][0])
     assert epub.metadata("dcterms:modified") == [f"{dt.date(2026, 2, 3).isoformat()}T00:00:00Z"]
+
+
+def test_a_theme_can_embed_its_fonts(tiny_project, tmp_path):
+    from fontTools.ttLib import TTFont
+    import io
+
+    from conftest import write
+
+    write(tiny_project / "themes/embedded/theme.yml", "options:\n  epub_embed_fonts: true\n")
+    guide = tiny_project / "guides" / "ceshi.yml"
+    guide.write_text(guide.read_text(encoding="utf-8") + "theme: embedded\n", encoding="utf-8")
+    epub = EpubBook(build(tiny_project, [], ["epub"], tmp_path)[0][0])
+    fonts = [i for i in epub.manifest.values() if i["media-type"] == "font/otf"]
+    assert len(fonts) == 4  # serif and sans, regular and bold
+    css = epub.read("style/book.css").decode()
+    assert css.count("@font-face") == 4 and 'font-family: "Noto Serif CJK SC"' in css
+    for item in fonts:
+        data = epub.read(item["href"])
+        assert len(data) < 600_000
+        cmap = TTFont(io.BytesIO(data)).getBestCmap()
+        assert all(ord(c) in cmap for c in "信用卡逾期的后果民间借贷利率上限目录")
+    assert run_epubcheck(epub.path) == []
+    again = build(tiny_project, [], ["epub"], tmp_path / "again")[0][0]
+    assert again.read_bytes() == epub.path.read_bytes()

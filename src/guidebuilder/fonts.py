@@ -7,11 +7,14 @@ of the book is checked against the cmaps of the theme's declared families before
 from __future__ import annotations
 
 import functools
+import io
 import shutil
 import subprocess
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 
+import fontTools.subset
 from fontTools.ttLib import TTCollection, TTFont
 
 from .errors import GuideError
@@ -19,30 +22,51 @@ from .errors import GuideError
 _INVISIBLE = {"Cc", "Cf", "Zl", "Zp", "Zs"}
 
 
+@dataclass(frozen=True, order=True)
+class InstalledFont:
+    family: str
+    weight: int  # fontconfig's scale: 80 regular, 200 bold
+    file: str
+    index: int
+
+
 @functools.cache
-def _installed() -> tuple[tuple[str, str, int], ...]:
-    """(family, file, index) of every font fontconfig knows."""
+def _installed() -> tuple[InstalledFont, ...]:
+    """Every font fontconfig knows, one entry per family name."""
     if not shutil.which("fc-list"):
         raise GuideError("fontconfig's fc-list is not installed; run 'make install'")
     listing = subprocess.run(
-        ["fc-list", "--format", "%{family}\t%{file}\t%{index}\n"],
+        ["fc-list", "--format", "%{family}\t%{weight}\t%{file}\t%{index}\n"],
         capture_output=True, text=True, check=True,
     ).stdout
-    fonts = []
+    fonts = set()
     for row in listing.splitlines():
-        families, file, index = row.split("\t")
+        families, weight, file, index = row.split("\t")
         for family in families.split(","):
-            fonts.append((family.strip(), file, int(index or 0)))
-    return tuple(sorted(set(fonts)))
+            fonts.add(InstalledFont(family.strip(), int(float(weight or 80)), file, int(index or 0)))
+    return tuple(sorted(fonts))
+
+
+def installed(family: str) -> list[InstalledFont]:
+    found = [font for font in _installed() if font.family == family]
+    if not found:
+        raise GuideError(f"font '{family}' is not installed; run 'make install' "
+                         "(or change 'fonts' in the theme's theme.yml)")
+    return found
+
+
+def _open(font: InstalledFont) -> TTFont:
+    if Path(font.file).suffix.lower() in (".ttc", ".otc"):
+        collection = TTCollection(font.file, lazy=True)
+        loaded = collection[font.index]
+    else:
+        loaded = TTFont(font.file, lazy=True, fontNumber=font.index)
+    return loaded
 
 
 @functools.cache
-def _cmap(file: str, index: int) -> frozenset[int]:
-    if Path(file).suffix.lower() in (".ttc", ".otc"):
-        font = TTCollection(file, lazy=True)[index]
-    else:
-        font = TTFont(file, lazy=True, fontNumber=index)
-    return frozenset(font.getBestCmap() or {})
+def _cmap(font: InstalledFont) -> frozenset[int]:
+    return frozenset(_open(font).getBestCmap() or {})
 
 
 @functools.cache
@@ -50,13 +74,25 @@ def covered(families: tuple[str, ...]) -> frozenset[int]:
     """Code points that at least one of the families draws."""
     points: set[int] = set()
     for family in families:
-        files = [(f, i) for name, f, i in _installed() if name == family]
-        if not files:
-            raise GuideError(f"font '{family}' is not installed; run 'make install' "
-                             "(or change 'fonts' in the theme's theme.yml)")
-        for file, index in files:
-            points |= _cmap(file, index)
+        for font in installed(family):
+            points |= _cmap(font)
     return frozenset(points)
+
+
+def subset(font: InstalledFont, text: str) -> bytes:
+    """The font cut down to the characters of `text`, as OpenType bytes (deterministic: the
+    font's own timestamps are kept)."""
+    loaded = _open(font)
+    loaded.recalcTimestamp = False
+    options = fontTools.subset.Options()
+    options.name_IDs = ["*"]
+    options.notdef_outline = True
+    subsetter = fontTools.subset.Subsetter(options)
+    subsetter.populate(text=text)
+    subsetter.subset(loaded)
+    output = io.BytesIO()
+    loaded.save(output)
+    return output.getvalue()
 
 
 def missing(text: str, families: tuple[str, ...]) -> set[str]:

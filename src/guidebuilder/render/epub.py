@@ -19,10 +19,11 @@ from pathlib import Path
 
 from ebooklib import epub
 
+from .. import fonts
 from ..model import Article, Book, Chapter, Part
 from ..theme import Theme
 from .cover import cover_image
-from .html import render_template, subject
+from .html import render_template, subject, visible_text
 
 STYLESHEET = "style/book.css"
 _IMG_SRC = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]+)(")')
@@ -94,6 +95,20 @@ def _metadata(ebook: epub.EpubBook, book: Book, has_images: bool) -> None:
         ebook.add_metadata(None, "meta", value, {"property": f"schema:{name}"})
 
 
+def _embedded_fonts(ebook: epub.EpubBook, theme: Theme, text: str) -> str:
+    """Add the theme's fonts, cut down to the book's characters; return their @font-face rules."""
+    rules = []
+    for family in theme.fonts:
+        for font in fonts.installed(family):
+            style = "Bold" if font.weight >= 200 else "Regular"
+            name = f"fonts/{family.replace(' ', '')}-{style}.otf"
+            ebook.add_item(epub.EpubItem(uid=f"font-{len(ebook.items)}", file_name=name,
+                                         media_type="font/otf", content=fonts.subset(font, text)))
+            rules.append(f'@font-face {{ font-family: "{family}"; font-weight: '
+                         f'{"bold" if style == "Bold" else "normal"}; src: url("../{name}"); }}')
+    return "\n".join(rules)
+
+
 def _document(ebook: epub.EpubBook, css: epub.EpubItem, uid: str, file_name: str, title: str,
               body: str, language: str) -> epub.EpubHtml:
     item = epub.EpubHtml(uid=uid, title=title, file_name=file_name, lang=language)
@@ -121,9 +136,11 @@ def render_epub(book: Book, theme: Theme, root: Path) -> RenderedEpub:
     cover_name, cover_data, warnings = cover_image(book, theme, root)
     ebook.set_cover(cover_name, cover_data, create_page=False)
 
-    stylesheet = "\n".join(p.read_text(encoding="utf-8") for p in theme.stylesheets("epub"))
-    css = epub.EpubItem(uid="style", file_name=STYLESHEET, media_type="text/css",
-                        content=stylesheet.encode("utf-8"))
+    embed = bool(theme.options.get("epub_embed_fonts"))
+    kinds = ["epub", "epub-fonts"] if embed else ["epub"]
+    stylesheet = "\n".join(p.read_text(encoding="utf-8")
+                           for kind in kinds for p in theme.stylesheets(kind))
+    css = epub.EpubItem(uid="style", file_name=STYLESHEET, media_type="text/css")
     ebook.add_item(css)
     for image in images:
         ebook.add_item(epub.EpubItem(
@@ -156,6 +173,11 @@ def render_epub(book: Book, theme: Theme, root: Path) -> RenderedEpub:
         toc.append((epub.Section(part.category.name, href=part_file(part)), links))
     ebook.toc = toc
     ebook.spine = spine
+    if embed:
+        text = stylesheet + "".join(visible_text(item.content) + item.title
+                                    for item in spine if isinstance(item, epub.EpubHtml))
+        stylesheet = _embedded_fonts(ebook, theme, text + "目录") + "\n" + stylesheet
+    css.content = stylesheet.encode("utf-8")
     ebook.add_item(epub.EpubNcx())
     ebook.add_item(epub.EpubNav(title="目录"))
 
