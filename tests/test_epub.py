@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from xml.etree import ElementTree
 
 import pytest
 
@@ -10,7 +11,7 @@ from guidebuilder.build import build
 from pdfbook import squeeze
 
 from conftest import REPO, run_cli
-from epubbook import EpubBook, run_epubcheck
+from epubbook import NS, EpubBook, run_epubcheck
 
 GUIDES = sorted(p.stem for p in (REPO / "guides").glob("*.yml"))
 
@@ -40,6 +41,9 @@ def test_nav_matches_the_pdf_outline(sample_epubs, sample_books, name):
     epub, pdf = sample_epubs[name], sample_books[name]
     assert [(level, title) for level, title, _ in epub.nav()] == \
         [(e.level, e.title) for e in pdf.outline()]
+    ncx = ElementTree.fromstring(epub.read("toc.ncx"))
+    labels = [p.find("ncx:navLabel/ncx:text", NS).text for p in ncx.iter(f"{{{NS['ncx']}}}navPoint")]
+    assert labels == [e.title for e in pdf.outline()]
 
 
 @pytest.mark.parametrize("name", GUIDES)
