@@ -122,3 +122,55 @@ def test_crlf_and_bom_are_accepted(tiny_project):
     path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
     result = run_cli("check", cwd=tiny_project)
     assert result.returncode == 0, result.stderr
+
+
+def test_duplicate_slug_and_source_url(tiny_project):
+    write(tiny_project / "articles/jinrong-zhaiwu/yuqi.md", "---\ntitle: 重名的文章\n"
+          "source_url: https://law.example/xyk/2.html\n---\n正文。\n")
+    result = run_cli("check", cwd=tiny_project)
+    assert result.returncode == 1
+    assert "duplicate slug 'yuqi' (also in" in result.stderr
+    assert "duplicate source_url 'https://law.example/xyk/2.html' (also in" in result.stderr
+
+
+def test_missing_theme_names_the_folders_searched(tiny_project):
+    _replace(tiny_project, "guides/ceshi.yml", "page_size: A5", "page_size: A5\ntheme: nope")
+    for command in ("check", "build"):
+        result = run_cli(command, cwd=tiny_project)
+        assert result.returncode == 1
+        assert "theme 'nope' not found (searched " in result.stderr
+        assert f"{tiny_project / 'themes' / 'nope'}" in result.stderr
+
+
+def test_missing_template_names_the_folders_searched(tiny_project):
+    write(tiny_project / "themes/bare/theme.yml", "extends: null\n")
+    _replace(tiny_project, "guides/ceshi.yml", "page_size: A5", "page_size: A5\ntheme: bare")
+    result = run_cli("build", cwd=tiny_project)
+    assert result.returncode == 1
+    assert "theme 'bare': template 'book.html' not found (searched " in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_guide_naming_a_category_with_no_articles(tiny_project):
+    write(tiny_project / "articles/kong/_category.yml", "name: 空类别\n")
+    _replace(tiny_project, "guides/ceshi.yml", "[信用卡, 金融债务]", "[信用卡, 空类别]")
+    result = run_cli("check", cwd=tiny_project)
+    assert result.returncode == 1
+    assert "guides/ceshi.yml:7: category '空类别' has no articles" in result.stderr
+
+
+def test_a_gbk_file_is_refused_with_its_byte_offset(tiny_project):
+    path = tiny_project / YUQI
+    path.write_bytes(path.read_text(encoding="utf-8").encode("gbk"))
+    result = run_cli("check", cwd=tiny_project)
+    assert result.returncode == 1
+    assert f"{YUQI}:2: not valid UTF-8 (byte offset 11); save the file as UTF-8" in result.stderr
+
+
+def test_a_five_megabyte_article_is_accepted(tiny_project):
+    paragraph = "信用卡逾期后应当及时与银行沟通,了解欠款金额与利息构成,保存好往来记录。" * 20
+    body = "\n\n".join(f"## {i}、小节\n\n{paragraph}" for i in range(1, 2400))
+    path = write(tiny_project / "articles/xinyongka/big.md", f"---\ntitle: 很长的文章\n---\n{body}\n")
+    assert path.stat().st_size > 5_000_000
+    result = run_cli("check", cwd=tiny_project)
+    assert result.returncode == 0, result.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import glob
 import logging
 import os
 import tempfile
@@ -67,10 +68,35 @@ def select_guides(project: Project, names: list[str]) -> list[Guide]:
     return [by_name[n] for n in names]
 
 
+def _temporary_prefix(path: Path, pid: int) -> str:
+    return f".{path.name}.{pid}."
+
+
+def remove_stale_temporaries(path: Path) -> None:
+    """Temporary files left beside `path` by a build that was killed (its process is gone).
+    A live build's temporary file is left alone, so concurrent builds never disturb each other."""
+    for candidate in path.parent.glob(f".{glob.escape(path.name)}.*.part"):
+        pid = candidate.name.removeprefix(f".{path.name}.").split(".")[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            candidate.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def write_atomically(path: Path, data: bytes) -> None:
     """Write to a temporary file beside `path`, then rename: never a half-written output."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    remove_stale_temporaries(path)
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=_temporary_prefix(path, os.getpid()),
+                                     suffix=".part")
     try:
         with os.fdopen(fd, "wb") as stream:
             stream.write(data)
@@ -98,16 +124,17 @@ def build(root: Path, names: list[str], formats: list[str], out: Path,
         books.append(assemble(project.corpus, guide, problems))
     problems.raise_if_errors()
     warnings = list(problems.warnings)
+    if strict and warnings:
+        raise GuideError([Problem(p.message, p.path, p.line) for p in warnings])
     outputs = []
     for book in books:
         theme = load_theme(book.guide.theme, root)
         for fmt in formats:
             target = out / f"{book.guide.name}.{fmt}"
             data, found = _render(fmt, book, theme, root)
-            messages = [Problem(f"WeasyPrint: {m}", book.guide.path, warning=True) for m in found]
-            if strict and messages:
-                raise GuideError([Problem(p.message, p.path) for p in messages])
-            warnings.extend(messages)
+            warnings.extend(Problem(f"WeasyPrint: {m}", book.guide.path, warning=True) for m in found)
+            if strict and warnings:
+                raise GuideError([Problem(p.message, p.path, p.line) for p in warnings])
             write_atomically(target, data)
             outputs.append(target)
     return outputs, warnings

@@ -33,7 +33,7 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--format", choices=[*FORMATS, "all"], default="pdf")
     build_cmd.add_argument("--out", type=Path, default=None, help="output folder (default: build/)")
     build_cmd.add_argument("--strict", action="store_true",
-                           help="treat rendering warnings as errors")
+                           help="treat every warning as an error (nothing is written)")
     commands.add_parser("list", parents=[common], help="list guides and categories")
     commands.add_parser("check", parents=[common],
                         help="validate every article and guide without rendering")

@@ -13,11 +13,12 @@ from typing import Any
 from .errors import GuideError, Problems
 from .frontmatter import Located, parse_yaml_mapping, split
 from .markdown_ext import Converter
+from .sanitize import clean_article_html
 from .model import Article, Category, Corpus, Link, RelatedRef, Unread
 
 ARTICLE_KEYS = {
     "title", "category", "author", "date", "updated", "summary", "tags", "source_url",
-    "copyright", "origin", "reprinted_from", "related",
+    "copyright", "origin", "reprinted_from", "related", "imported_from", "import_hash",
 }
 CATEGORY_FILE = "_category.yml"
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -154,19 +155,23 @@ def read_article(path: Path, root: Path, category: Category, converter: Converte
         problems.warn(f"unknown key '{key}' is kept but not used", path, meta.line(key))
 
     slug = path.stem
-    image_base = path.parent.relative_to(root / "articles").as_posix()
-    html, images = converter.convert(document.body, f"article-{slug}", image_base)
-    for written, relative in images:
-        if not (root / "articles" / relative).is_file():
-            line = _line_of(document.body, written, document.body_line)
-            problems.error(f"image '{written}' not found", path, line)
+    clean = clean_article_html(converter.convert(document.body), f"article-{slug}-",
+                               path.parent, root / "articles")
+    for written in clean.missing:
+        problems.error(f"image '{written}' not found", path,
+                       _line_of(document.body, written, document.body_line))
+    removed = [(_line_of(document.body, written, document.body_line) or 0, written, what)
+               for written, what in clean.removed]
+    for line, written, what in sorted(removed):
+        problems.warn(f"removed {what} ('{written[:60]}'): an article may not load or run "
+                      "anything", path, line or None)
 
     article = Article(
         path=path,
         slug=slug,
         category=guarded(text_value, meta, "category", path) or category.name,
         title=title or "",
-        body_html=html,
+        body_html=clean.html,
         author=guarded(text_value, meta, "author", path),
         date=dates.get("date"),
         updated=dates.get("updated"),
@@ -177,7 +182,7 @@ def read_article(path: Path, root: Path, category: Category, converter: Converte
         origin=origin,
         reprinted_from=reprinted_from,
         related=_related(meta, path, problems),
-        images=tuple(relative for _, relative in images),
+        images=tuple(dict.fromkeys(clean.images)),
         extra={k: v for k, v in meta.data.items() if k not in ARTICLE_KEYS},
     )
     return article if len(problems.errors) == before else None
@@ -212,7 +217,7 @@ def read_corpus(root: Path, problems: Problems) -> Corpus:
     unread: list[Unread] = []
     for folder in sorted(p for p in articles_dir.iterdir() if p.is_dir() and not p.name.startswith(".")):
         files = sorted(folder.glob("*.md"))
-        if not files:
+        if not files and not (folder / CATEGORY_FILE).is_file():
             continue
         category = read_category(folder, problems)
         categories.append(category)

@@ -1,0 +1,109 @@
+"""Article HTML is untrusted: it comes from a website and from many hands.
+
+After Markdown, every article body goes through nh3 (Ammonia) with an allow-list fit for
+articles. No script, style, iframe, object, embed, form, link or meta; no event handlers; no
+`rel` (WeasyPrint would embed `rel=attachment` targets); inline `style` keeps only properties
+that cannot load anything. The same pass makes the body safe to put into one book with other
+articles: every id gets the article's prefix (and so do `#fragment` links), and images must be
+files inside `articles/` (or `data:` images), rewritten relative to that folder.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import nh3
+
+TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup", "dd",
+    "del", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6",
+    "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "small", "span",
+    "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
+}
+ATTRIBUTES = {
+    "*": {"id", "class", "lang", "title", "style"},
+    "a": {"href"},
+    "img": {"src", "alt", "width", "height"},
+    "ol": {"start"},
+    "td": {"colspan", "rowspan", "align"},
+    "th": {"colspan", "rowspan", "align"},
+}
+STYLE_PROPERTIES = {
+    "color", "background-color", "font-weight", "font-style", "text-align", "text-decoration",
+    "text-indent", "vertical-align",
+}
+LINK_SCHEMES = {"http", "https", "mailto"}
+_DROPPED_TAG = re.compile(r"<\s*(script|style|iframe|object|embed|form|link|meta|base|svg|math|input|"
+                          r"button|textarea|frame|frameset|applet|audio|video|source|track)\b", re.I)
+_EVENT_HANDLER = re.compile(r"<[^>]*\son[a-z]+\s*=", re.I)
+
+
+@dataclass
+class CleanArticle:
+    html: str
+    images: list[str] = field(default_factory=list)  # relative to articles/
+    missing: list[str] = field(default_factory=list)  # image paths as written, not found
+    removed: list[tuple[str, str]] = field(default_factory=list)  # (as written, what it was)
+
+
+def clean_article_html(html: str, id_prefix: str, article_dir: Path, articles_root: Path) -> CleanArticle:
+    """The article body, sanitised, with ids prefixed and images checked and rewritten."""
+    result = CleanArticle(html="")
+    root = articles_root.resolve()
+    base = article_dir.relative_to(articles_root).as_posix()
+
+    def image(src: str) -> str | None:
+        parts = urlsplit(src)
+        if parts.scheme == "data":
+            if src[5:].lower().startswith("image/"):
+                return src
+            result.removed.append((src[:40], "a data: URL that is not an image"))
+            return None
+        if parts.scheme or parts.netloc or src.startswith("/"):
+            result.removed.append((src, "an image that is not a file inside articles/"))
+            return None
+        relative = posixpath.normpath(posixpath.join(base, unquote(parts.path)))
+        real = (articles_root / relative).resolve()
+        if not real.is_relative_to(root):
+            result.removed.append((src, "an image outside articles/"))
+            return None
+        if not real.is_file():
+            result.missing.append(src)
+            return None
+        result.images.append(relative)
+        return relative
+
+    def attribute(tag: str, name: str, value: str) -> str | None:
+        if name == "id":
+            return f"{id_prefix}{value}"
+        if tag == "a" and name == "href":
+            if value.startswith("#"):
+                return f"#{id_prefix}{value[1:]}" if len(value) > 1 else None
+            if urlsplit(value).scheme.lower() in LINK_SCHEMES:
+                return value
+            result.removed.append((value, "a link that is not http, https or mailto"))
+            return None
+        if tag == "img" and name == "src":
+            return image(value)
+        return value
+
+    for match in _DROPPED_TAG.finditer(html):
+        result.removed.append((match.group(0), f"a <{match.group(1).lower()}> element"))
+    for match in _EVENT_HANDLER.finditer(html):
+        result.removed.append((match.group(0), "an event handler attribute"))
+    result.html = nh3.clean(
+        html,
+        tags=TAGS,
+        clean_content_tags={"script", "style"},
+        attributes=ATTRIBUTES,
+        attribute_filter=attribute,
+        link_rel=None,
+        # file: passes nh3 so that the filter above sees it, refuses it and says so
+        url_schemes=LINK_SCHEMES | {"data", "file"},
+        filter_style_properties=STYLE_PROPERTIES,
+    )
+    return result
