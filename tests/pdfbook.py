@@ -36,13 +36,17 @@ class PdfBook:
         """(header, body, footer) text of every page."""
         regions = []
         with pdfplumber.open(self.path) as pdf:
-            for page in pdf.pages:
-                top, bottom = MARGIN, page.height - MARGIN
+            for page, info in zip(pdf.pages, self.reader.pages):
+                x0, y0, x1, y1 = page.bbox
+                # margins are measured from the trim box, which a bleed makes smaller
+                media, trim = info.mediabox, info.trimbox
+                top = y0 + float(media.top) - float(trim.top) + MARGIN
+                bottom = y1 - (float(trim.bottom) - float(media.bottom)) - MARGIN
                 regions.append((
-                    page.crop((0, 0, page.width, top)).extract_text() or "",
+                    page.crop((x0, y0, x1, top)).extract_text() or "",
                     # a raised footnote mark belongs to the line it is raised from
-                    page.crop((0, top, page.width, bottom)).extract_text(y_tolerance=5) or "",
-                    page.crop((0, bottom, page.width, page.height)).extract_text() or "",
+                    page.crop((x0, top, x1, bottom)).extract_text(y_tolerance=5) or "",
+                    page.crop((x0, bottom, x1, y1)).extract_text() or "",
                 ))
         return regions
 

@@ -12,6 +12,7 @@ from pdfbook import squeeze
 from conftest import REPO
 
 GUIDES = sorted(p.stem for p in (REPO / "guides").glob("*.yml"))
+APPENDIX = "文章来源"
 
 
 def test_there_are_at_least_two_sample_guides():
@@ -103,9 +104,28 @@ def test_running_headers_and_page_numbers(sample_books, name):
     part = None
     for entry in book.outline():
         header = squeeze(book.header(entry.page))
-        if entry.level == 1:
+        if entry.title == APPENDIX:
+            assert header == APPENDIX
+        elif entry.level == 1:
             part = entry
             assert header == ""
         else:
             assert squeeze(part.title) in header and squeeze(entry.title) in header
         assert book.footer(entry.page).strip() == str(entry.page)
+
+
+@pytest.mark.parametrize("name", GUIDES)
+def test_appendix_lists_every_article_with_its_source(sample_books, sample_corpus, name):
+    book = sample_books[name]
+    outline = book.outline()
+    assert outline[-1].title == APPENDIX and outline[-1].level == 1
+    appendix = squeeze("".join(book.body(n) for n in range(outline[-1].page, book.page_count + 1)))
+    by_title = {a.title: a for a in sample_corpus.articles}
+    articles = [by_title[e.title] for e in outline if e.level == 2]
+    position = 0
+    for article in articles:
+        entry = squeeze(article.title + (article.author or "")) 
+        position = appendix.index(entry, position)
+        assert squeeze(article.source_url) in appendix[position:]
+        if article.updated:
+            assert f"更新于{article.updated.year}年{article.updated.month}月{article.updated.day}日" in appendix[position:]

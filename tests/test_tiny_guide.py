@@ -19,7 +19,7 @@ def tiny_book(tiny_project, tmp_path) -> PdfBook:
 def test_parts_and_articles_follow_the_guide(tiny_book):
     assert [(e.level, e.title) for e in tiny_book.outline()] == [
         (1, "信用卡"), (2, "如何协商还款"), (2, "信用卡逾期的后果"),
-        (1, "金融债务"), (2, "民间借贷利率上限"),
+        (1, "金融债务"), (2, "民间借贷利率上限"), (1, "文章来源"),
     ]
 
 
@@ -69,7 +69,7 @@ def test_notice_source_link_and_reprint(tiny_book):
 
 def test_article_opening_shows_author_and_date(tiny_book):
     text = _article_text(tiny_book, "信用卡逾期的后果")
-    assert text.startswith("信用卡逾期的后果张律师·发布于2026年1月2日")
+    assert text.startswith("信用卡逾期的后果张律师·发布于2026年1月2日·更新于2026年1月2日")
 
 
 def test_same_input_gives_the_same_pdf_bytes(tiny_project, tmp_path):
@@ -141,7 +141,7 @@ def test_selection_by_tags(tiny_project, tmp_path):
     guide.write_text(guide.read_text(encoding="utf-8").replace("[信用卡, 金融债务]", "[金融债务]"),
                      encoding="utf-8")
     book = build_pdf(tiny_project, tmp_path / "out")["ceshi"]
-    assert [e.title for e in book.outline()] == ["金融债务", "民间借贷利率上限"]
+    assert [e.title for e in book.outline()] == ["金融债务", "民间借贷利率上限", "文章来源"]
 
 
 @pytest.mark.parametrize("size, points", [("A4", (595, 842)), ("A5", (420, 595)), ("Letter", (612, 792))])
@@ -152,3 +152,29 @@ def test_page_size(tiny_project, tmp_path, size, points):
     book = build_pdf(tiny_project, tmp_path / "out")["ceshi"]
     box = book.reader.pages[5].mediabox
     assert (round(float(box.width)), round(float(box.height))) == points
+
+
+def test_print_mode_opens_parts_and_articles_on_right_hand_pages(tiny_project, tmp_path):
+    _guide(tiny_project, "print_mode: true\n")
+    book = build_pdf(tiny_project, tmp_path / "out")["ceshi"]
+    outline = book.outline()
+    assert all(entry.page % 2 == 1 for entry in outline), outline
+    openers = {e.page for e in outline}
+    blanks = [n for n in range(2, book.page_count + 1)
+              if n not in openers and not squeeze(book.body(n))]
+    assert blanks  # the tiny articles are one page each, so left pages stay blank
+    for n in blanks:
+        assert squeeze(book.header(n) + book.footer(n)) == ""
+    page = book.reader.pages[5]
+    trim, bleed, media = page.trimbox, page.bleedbox, page.mediabox
+    assert float(media.width) >= float(bleed.width) > float(trim.width)
+    assert round(float(trim.width)) == 420  # A5 after trimming
+
+
+def test_check_warns_about_stale_articles(tiny_project):
+    _guide(tiny_project, "stale_after_months: 6\n")
+    result = run_cli("check", cwd=tiny_project)
+    assert result.returncode == 0
+    assert ("articles/jinrong-zhaiwu/jiedai.md: warning: last updated 2025-05-06, more than "
+            "6 months before the guide's date 2026-06-01") in result.stderr
+    assert "yuqi.md: warning: last updated" not in result.stderr

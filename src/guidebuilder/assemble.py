@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from .errors import Problems
 from .model import Article, Book, Category, Chapter, Corpus, Guide, Part, RelatedLink, RelatedRef
 
@@ -82,6 +84,24 @@ def _related(article: Article, ref: RelatedRef, index: ArticleIndex,
                        target=target if target.slug in in_book else None)
 
 
+def months_before(day: dt.date, months: int) -> dt.date:
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    return day.replace(year=year, month=month + 1, day=min(day.day, 28))
+
+
+def _warn_stale(guide: Guide, articles: list[Article], problems: Problems) -> None:
+    """Articles not updated within the guide's `stale_after_months` before its date."""
+    if not guide.stale_after_months or not guide.date:
+        return
+    limit = months_before(guide.date, guide.stale_after_months)
+    for article in articles:
+        current = article.updated or article.date
+        if current is not None and current < limit:
+            problems.warn(f"last updated {current.isoformat()}, more than "
+                          f"{guide.stale_after_months} months before the guide's date "
+                          f"{guide.date.isoformat()} (guide {guide.name})", article.path)
+
+
 def assemble(corpus: Corpus, guide: Guide, problems: Problems) -> Book:
     """The book for one guide. Errors go to `problems`; the caller raises if there are any."""
     index = check_related(corpus, problems)
@@ -110,6 +130,7 @@ def assemble(corpus: Corpus, guide: Guide, problems: Problems) -> Book:
         article = index.find(slug)[0]
         problems.error(f"include '{slug}' is in category '{article.category}', which is not "
                        "one of the guide's categories", guide.path, guide.line("include"))
+    _warn_stale(guide, [a for _, articles in selected for a in articles], problems)
     parts = []
     for category, articles in selected:
         chapters = tuple(

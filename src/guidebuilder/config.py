@@ -12,7 +12,8 @@ from .reader import parse_date, read_text, text_list, text_value
 PAGE_SIZES = ("A4", "A5", "Letter")
 GUIDE_KEYS = {
     "title", "subtitle", "publisher", "author", "language", "edition", "date", "categories",
-    "tags", "since", "until", "include", "exclude", "theme", "page_size", "copyright", "disclaimer", "cover",
+    "tags", "since", "until", "include", "exclude", "theme", "page_size", "copyright", "disclaimer", "cover", "print_mode",
+    "stale_after_months",
 }
 
 
@@ -65,6 +66,14 @@ def read_guide(path: Path, problems: Problems) -> Guide | None:
     if not matching:
         problems.error(f"page_size '{page_size}' must be one of {', '.join(PAGE_SIZES)}", path,
                        meta.line("page_size"))
+    print_mode = meta.data.get("print_mode", False)
+    if not isinstance(print_mode, bool):
+        problems.error("'print_mode' is true or false", path, meta.line("print_mode"))
+    stale = meta.data.get("stale_after_months")
+    if stale is not None and (not isinstance(stale, int) or isinstance(stale, bool) or stale < 1):
+        problems.error("'stale_after_months' is a number of months, e.g. 24", path,
+                       meta.line("stale_after_months"))
+        stale = None
     for key in sorted(set(meta.data) - GUIDE_KEYS):
         problems.warn(f"unknown key '{key}' is kept but not used", path, meta.line(key))
 
@@ -89,6 +98,8 @@ def read_guide(path: Path, problems: Problems) -> Guide | None:
         copyright=get(_rights, meta, path, default=Rights()),
         disclaimer=get(text_value, meta, "disclaimer", path),
         cover=Path(cover) if (cover := get(text_value, meta, "cover", path)) else None,
+        print_mode=print_mode is True,
+        stale_after_months=stale,
         extra={k: v for k, v in meta.data.items() if k not in GUIDE_KEYS},
         lines=_lines(meta),
     )

@@ -118,6 +118,8 @@ class Guide:
     copyright: Rights = Rights()
     disclaimer: str | None = None
     cover: Path | None = None
+    print_mode: bool = False
+    stale_after_months: int | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
     lines: Mapping[str, int] = field(default_factory=dict)
 

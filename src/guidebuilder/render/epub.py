@@ -171,6 +171,9 @@ def render_epub(book: Book, theme: Theme, root: Path) -> RenderedEpub:
                                    article.title, _chapter_body(theme, book, chapter), lang))
             links.append(epub.Link(chapter_file(article), article.title, uid=article.anchor))
         toc.append((epub.Section(part.category.name, href=part_file(part)), links))
+    spine.append(_document(ebook, css, "appendix-sources", "appendix.xhtml", "文章来源",
+                           render_template(theme, "partials/appendix.html", book), lang))
+    toc.append(epub.Link("appendix.xhtml", "文章来源", uid="appendix-sources"))
     ebook.toc = toc
     ebook.spine = spine
     if embed:

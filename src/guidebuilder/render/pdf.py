@@ -115,6 +115,8 @@ def render_pdf(book: Book, theme: Theme, root: Path) -> RenderedPdf:
     """The PDF in memory, with WeasyPrint's warnings. Nothing is written here."""
     html = render_template(theme, "book.html", book)
     stylesheets = theme.stylesheets("print")
+    if book.guide.print_mode:
+        stylesheets += theme.stylesheets("print-mode")
     check_fonts(book, theme, html, stylesheets)
     guide = book.guide
     fetcher = ProjectFetcher([root / "articles", *theme.folders])
