@@ -118,3 +118,17 @@ class PdfBook:
     def language(self) -> str | None:
         lang = self.reader.trailer["/Root"].get("/Lang")
         return str(lang) if lang is not None else None
+
+
+def qr_codes(path: Path, page: int, dpi: int = 200) -> list[str]:
+    """What the QR codes on a page say, read from the rendered page as a phone would."""
+    import pypdfium2
+    import zxingcpp
+
+    document = pypdfium2.PdfDocument(str(path))
+    try:
+        image = document[page - 1].render(scale=dpi / 72).to_pil()
+    finally:
+        document.close()
+    return [code.text for code in zxingcpp.read_barcodes(image)
+            if code.format == zxingcpp.BarcodeFormat.QRCode]

@@ -114,7 +114,7 @@ def test_a_failed_build_leaves_the_earlier_output_untouched(tiny_project):
     _glyph_missing(tiny_project)
     assert run_cli("build", cwd=tiny_project).returncode == 1
     assert output.read_bytes() == before
-    assert sorted(p.name for p in output.parent.iterdir()) == ["ceshi.pdf"]
+    assert sorted(p.name for p in output.parent.iterdir()) == ["ceshi.pdf", "ceshi.pdf.json"]
 
 
 def test_crlf_and_bom_are_accepted(tiny_project):

@@ -133,7 +133,8 @@ def test_identifier_is_stable_and_changes_with_the_edition(tiny_project, tmp_pat
 def test_format_all_writes_both(tiny_project):
     result = run_cli("build", "--format", "all", cwd=tiny_project)
     assert result.returncode == 0, result.stderr
-    assert sorted(p.name for p in (tiny_project / "build").iterdir()) == ["ceshi.epub", "ceshi.pdf"]
+    assert sorted(p.name for p in (tiny_project / "build").iterdir()) == \
+        ["ceshi.epub", "ceshi.epub.json", "ceshi.pdf", "ceshi.pdf.json"]
 
 
 def test_modified_date_falls_back_to_the_newest_article(tiny_project, tmp_path):

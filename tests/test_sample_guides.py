@@ -7,7 +7,7 @@ import re
 import pytest
 
 from guidebuilder.render.html import visible_text
-from pdfbook import squeeze
+from pdfbook import qr_codes, squeeze
 
 from conftest import REPO
 
@@ -129,3 +129,14 @@ def test_appendix_lists_every_article_with_its_source(sample_books, sample_corpu
         assert squeeze(article.source_url) in appendix[position:]
         if article.updated:
             assert f"更新于{article.updated.year}年{article.updated.month}月{article.updated.day}日" in appendix[position:]
+
+
+@pytest.mark.parametrize("name", GUIDES)
+def test_every_article_has_a_qr_code_of_its_source_url(sample_books, sample_corpus, name):
+    book = sample_books[name]
+    by_title = {a.title: a for a in sample_corpus.articles}
+    for entry in book.outline():
+        if entry.level == 2:
+            url = by_title[entry.title].source_url
+            page = book.find_pages(url)[0]
+            assert url in qr_codes(book.path, page), entry.title

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from pdfbook import PdfBook, squeeze
+from pdfbook import PdfBook, qr_codes, squeeze
 
 from conftest import build_pdf, run_cli, write
 
@@ -59,7 +59,7 @@ def test_related_outside_the_guide_prints_title_and_url(tiny_book):
 
 def test_notice_source_link_and_reprint(tiny_book):
     own = _article_text(tiny_book, "信用卡逾期的后果")
-    assert own.endswith("版权声明:本文原创。本文链接：https://law.example/xyk/1.html")
+    assert own.endswith("版权声明:本文原创。本文链接：https://law.example/xyk/1.html扫码阅读原文")
     fallback = _article_text(tiny_book, "如何协商还款")
     assert "版权声明:默认声明。本文链接：https://law.example/xyk/2.html" in fallback
     reprint = _article_text(tiny_book, "民间借贷利率上限")
@@ -178,3 +178,34 @@ def test_check_warns_about_stale_articles(tiny_project):
     assert ("articles/jinrong-zhaiwu/jiedai.md: warning: last updated 2025-05-06, more than "
             "6 months before the guide's date 2026-06-01") in result.stderr
     assert "yuqi.md: warning: last updated" not in result.stderr
+
+
+def test_every_source_link_has_a_qr_code_that_reads_back(tiny_book):
+    outline = tiny_book.outline()
+    articles = [e for e in outline if e.level == 2]
+    expected = {"如何协商还款": "https://law.example/xyk/2.html",
+                "信用卡逾期的后果": "https://law.example/xyk/1.html",
+                "民间借贷利率上限": "https://law.example/zw/2.html"}
+    for entry in articles:
+        page = tiny_book.find_pages(expected[entry.title])[0]
+        assert qr_codes(tiny_book.path, page) == [expected[entry.title]]
+
+
+def test_manifest_records_the_output_and_every_article_source(tiny_project, tmp_path):
+    import hashlib
+    import json
+
+    build_pdf(tiny_project, tmp_path / "out")
+    output = tmp_path / "out" / "ceshi.pdf"
+    record = json.loads((tmp_path / "out" / "ceshi.pdf.json").read_text(encoding="utf-8"))
+    assert record["guide"] == "ceshi" and record["edition"] == "第1版" and record["format"] == "pdf"
+    assert record["sha256"] == hashlib.sha256(output.read_bytes()).hexdigest()
+    assert record["built_at"].endswith("Z")
+    assert [a["title"] for a in record["articles"]] == ["如何协商还款", "信用卡逾期的后果", "民间借贷利率上限"]
+    for entry in record["articles"]:
+        source = tiny_project / entry["path"]
+        assert entry["sha256"] == hashlib.sha256(source.read_bytes()).hexdigest()
+    assert record["articles"][1] == {
+        "path": "articles/xinyongka/yuqi.md", "title": "信用卡逾期的后果",
+        "source_url": "https://law.example/xyk/1.html", "date": "2026-01-02", "updated": None,
+        "sha256": record["articles"][1]["sha256"]}

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import glob
 import logging
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from .assemble import assemble, check_related
 from .config import guide_paths, read_guide
 from .errors import GuideError, Problem, Problems
+from .files import write_atomically
+from .manifest import manifest
 from .model import Book, Corpus, Guide
 from .reader import read_corpus
 from .theme import load_theme
@@ -68,44 +67,8 @@ def select_guides(project: Project, names: list[str]) -> list[Guide]:
     return [by_name[n] for n in names]
 
 
-def _temporary_prefix(path: Path, pid: int) -> str:
-    return f".{path.name}.{pid}."
-
-
-def remove_stale_temporaries(path: Path) -> None:
-    """Temporary files left beside `path` by a build that was killed (its process is gone).
-    A live build's temporary file is left alone, so concurrent builds never disturb each other."""
-    for candidate in path.parent.glob(f".{glob.escape(path.name)}.*.part"):
-        pid = candidate.name.removeprefix(f".{path.name}.").split(".")[0]
-        if pid.isdigit() and not _alive(int(pid)):
-            candidate.unlink(missing_ok=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside `path`, then rename: never a half-written output."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    remove_stale_temporaries(path)
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=_temporary_prefix(path, os.getpid()),
-                                     suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+def manifest_path(output: Path) -> Path:
+    return output.with_name(output.name + ".json")
 
 
 def build(root: Path, names: list[str], formats: list[str], out: Path,
@@ -136,6 +99,7 @@ def build(root: Path, names: list[str], formats: list[str], out: Path,
             if strict and warnings:
                 raise GuideError([Problem(p.message, p.path, p.line) for p in warnings])
             write_atomically(target, data)
+            write_atomically(manifest_path(target), manifest(book, target, data, root))
             outputs.append(target)
     return outputs, warnings
 

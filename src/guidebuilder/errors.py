@@ -18,13 +18,13 @@ class Problem:
     def __str__(self) -> str:
         where = ""
         if self.path is not None:
-            shown = _shown(self.path)
+            shown = shown_path(self.path)
             where = f"{shown}:{self.line}: " if self.line else f"{shown}: "
         kind = "warning: " if self.warning else ""
         return f"{where}{kind}{self.message}"
 
 
-def _shown(path: Path) -> str:
+def shown_path(path: Path) -> str:
     """A path as the user would type it: relative to the working directory when inside it."""
     try:
         return str(Path(path).resolve().relative_to(Path.cwd().resolve()))

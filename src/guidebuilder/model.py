@@ -53,6 +53,7 @@ class Article:
     reprinted_from: Link | None = None
     related: tuple[RelatedRef, ...] = ()
     images: tuple[str, ...] = ()
+    sha256: str = ""  # of the source file's bytes, for the build manifest
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property

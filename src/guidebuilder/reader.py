@@ -6,6 +6,7 @@ Every problem is collected, not raised one at a time, so `guidebuilder check` re
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,10 @@ _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 def read_text(path: Path) -> str:
     """A UTF-8 text file, with a BOM dropped and CRLF line endings accepted."""
-    data = path.read_bytes()
+    return decode_text(path.read_bytes(), path)
+
+
+def decode_text(data: bytes, path: Path) -> str:
     if not data.strip():
         raise GuideError("the file is empty", path)
     try:
@@ -116,8 +120,9 @@ def read_article(path: Path, root: Path, category: Category, converter: Converte
                  problems: Problems) -> Article | None:
     """One article file; its problems go to `problems`, and None is returned if any is fatal."""
     before = len(problems.errors)
+    data = path.read_bytes()
     try:
-        document = split(read_text(path), path)
+        document = split(decode_text(data, path), path)
         meta = document.meta
         title = text_value(meta, "title", path, required=True)
     except GuideError as exc:
@@ -183,6 +188,7 @@ def read_article(path: Path, root: Path, category: Category, converter: Converte
         reprinted_from=reprinted_from,
         related=_related(meta, path, problems),
         images=tuple(dict.fromkeys(clean.images)),
+        sha256=hashlib.sha256(data).hexdigest(),
         extra={k: v for k, v in meta.data.items() if k not in ARTICLE_KEYS},
     )
     return article if len(problems.errors) == before else None

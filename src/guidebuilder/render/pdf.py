@@ -18,6 +18,7 @@ from typing import Iterator
 from dataclasses import dataclass
 from urllib.request import url2pathname
 
+import segno
 import weasyprint
 from weasyprint.urls import URLFetcher
 
@@ -74,6 +75,12 @@ def captured_weasyprint_log() -> Iterator[list[str]]:
         logger.propagate = old_propagate
 
 
+def qr_svg(url: str) -> str:
+    """A QR code of `url` as inline SVG: vector, so it stays crisp at any print size."""
+    code = segno.make(url, error="m", micro=False)
+    return code.svg_inline(border=4, omitsize=True, dark="#000000", light="#ffffff")
+
+
 def check_fonts(book: Book, theme: Theme, html: str, stylesheets: list[Path]) -> None:
     """Refuse to render a book with a character the theme's fonts cannot draw."""
     generated = "".join("".join(m) for css in stylesheets
@@ -113,7 +120,7 @@ class RenderedPdf:
 
 def render_pdf(book: Book, theme: Theme, root: Path) -> RenderedPdf:
     """The PDF in memory, with WeasyPrint's warnings. Nothing is written here."""
-    html = render_template(theme, "book.html", book)
+    html = render_template(theme, "book.html", book, qr=qr_svg)
     stylesheets = theme.stylesheets("print")
     if book.guide.print_mode:
         stylesheets += theme.stylesheets("print-mode")
