@@ -10,7 +10,7 @@ from pathlib import Path
 
 from . import __version__
 from .build import FORMATS, build, check, load_project
-from .errors import GuideError, Problems
+from .errors import GuideError, Problems, shown_path
 
 EXIT_PROBLEMS = 1
 EXIT_INTERNAL = 70
@@ -37,6 +37,18 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("list", parents=[common], help="list guides and categories")
     commands.add_parser("check", parents=[common],
                         help="validate every article and guide without rendering")
+    import_cmd = commands.add_parser(
+        "import", parents=[common], help="turn saved web pages into articles",
+        description="Turn the firm's saved article pages (HTML, or text captures) into articles.")
+    import_cmd.add_argument("sources", nargs="+", metavar="SRC",
+                            help="a saved page, a folder of them, or - for standard input")
+    import_cmd.add_argument("--into", type=Path, default=None,
+                            help="the articles folder to write to (default: articles/ in --root)")
+    import_cmd.add_argument("--as-of", default=None, metavar="YYYY-MM-DD",
+                            help="the day the pages were saved, for dates like 3天前 "
+                                 "(add THH:MM for dates like 5小时前)")
+    import_cmd.add_argument("--force", action="store_true",
+                            help="replace articles even if they were edited since their import")
     return parser
 
 
@@ -75,8 +87,45 @@ def _build(root: Path, args: argparse.Namespace) -> int:
     outputs, warnings = build(root, args.guides, formats, out, strict=args.strict)
     _report(warnings)
     for path in outputs:
-        print(f"wrote {path}")
+        print(f"wrote {shown_path(path)}")
     return 0
+
+
+def _import(root: Path, args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from .importer import import_pages, sources_from
+    from .importer.dates import parse_as_of
+
+    try:
+        as_of = parse_as_of(args.as_of) if args.as_of else None
+    except ValueError as exc:
+        raise GuideError(str(exc)) from None
+    into = args.into if args.into is not None else root / "articles"
+    sources = sources_from(args.sources, lambda: sys.stdin.buffer.read())
+
+    def progress(items, total, description):
+        # a bar only where someone watches: tqdm stays silent when stderr is not a terminal
+        return tqdm(items, total=total, desc=description, unit="page", file=sys.stderr,
+                    disable=None, leave=False)
+
+    report = import_pages(sources, into, as_of, force=args.force, progress=progress)
+    for page in report.pages:
+        where = f" -> {shown_path(page.path)}" if page.path else ""
+        print(f"{page.source}: {page.outcome}{where}")
+        if page.encoding:
+            print(f"  read as {page.encoding}")
+        if page.found or page.missing:
+            print(f"  found: {', '.join(page.found) or '-'}")
+            print(f"  not found: {', '.join(page.missing) or '-'}")
+        for problem in page.problems:
+            print(f"  {problem}")
+    counts = ", ".join(f"{report.count(o)} {o}" for o in
+                       ("new", "updated", "unchanged", "refused", "failed") if report.count(o))
+    print(f"{len(report.pages)} page(s): {counts or 'nothing done'}")
+    if not as_of and any("--as-of" in str(p) for page in report.pages for p in page.problems):
+        print("give --as-of YYYY-MM-DD (the day the pages were saved) to resolve relative dates")
+    return 0 if report.ok else EXIT_PROBLEMS
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -91,6 +140,8 @@ def main(argv: list[str] | None = None) -> int:
             return _list(root)
         if args.command == "check":
             return _check(root)
+        if args.command == "import":
+            return _import(root, args)
         return _build(root, args)
     except GuideError as exc:
         _report(exc.problems)

@@ -1,0 +1,354 @@
+"""Saved HTML of an article page -> Page.
+
+The CMS's markup is read by what it says rather than by one theme's class names: the breadcrumb
+is the block that starts with 当前位置, the copyright block the one that starts with 版权声明, the
+related list the links under a heading ending in 相关文章. Class names help only where text
+cannot (the byline, the body's container).
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin
+
+from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+
+from . import cms
+from .body import Line, blocks
+from .damage import clean_line
+from .dates import DATE_PATTERN, AsOf, read_date
+from .markdown_out import escape
+from .page import Block, ItemList, Note, Page, Quote, RelatedTitle, Table
+
+_DROPPED = ["script", "style", "noscript", "template", "svg", "iframe", "form", "button",
+            "input", "select", "textarea", "link", "object", "embed"]
+_SKIPPED = {"nav", "aside", "footer", "figure"}
+_HEADINGS = {"h1": 2, "h2": 2, "h3": 3, "h4": 4, "h5": 4, "h6": 4}
+_CONTAINERS = {"p", "div", "section", "article", "header", "main", "center", "dl", "dt", "dd",
+               "figcaption", "address", "pre"}
+_BODY_SELECTORS = ("[itemprop=articleBody]", ".article-content", ".entry-content", ".post-content",
+                   ".article-body", ".post-body", ".single-content", ".entry", ".content",
+                   "#content", "article")
+_BYLINE_SELECTORS = ".byline, [class*=meta], [class*=info], [class*=byline]"
+_CJK = r"\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f"
+_CJK_BREAK = re.compile(rf"(?<=[{_CJK}])[ \t]*\n\s*|[ \t]*\n\s*(?=[{_CJK}])")
+_SPACES = re.compile(r"\s+")
+_BREAK = "\x00"
+_LABEL_START = re.compile(r"(?:您当前的位置|您当前位置|您现在的位置|您的位置|当前位置|当前的位置)\s*[:：]")
+
+
+def flat(text: str) -> str:
+    """HTML text with its source line breaks undone: one next to a CJK character is no space."""
+    return _SPACES.sub(" ", _CJK_BREAK.sub("", text)).strip()
+
+
+def read_html_page(text: str, source: str, encoding: str, as_of: AsOf | None) -> Page:
+    return _PageReader(text, as_of).page(source, encoding)
+
+
+class _PageReader:
+    def __init__(self, text: str, as_of: AsOf | None) -> None:
+        self.soup = BeautifulSoup(text, "html.parser")
+        for tag in self.soup(_DROPPED):
+            tag.decompose()
+        self.as_of = as_of
+        self.notes: list[Note] = []
+        self.chrome: set[int] = set()  # id()s of elements that are page furniture, not body
+        self.ends: set[int] = set()  # id()s of elements at which the body has ended
+        self.stopped = False
+
+    def page(self, source: str, encoding: str) -> Page:
+        title = self._title()
+        levels = self._breadcrumb()
+        category = cms.category_from_levels(levels, title)
+        author, date, byline_category = self._byline()
+        if byline_category and not category:
+            category = byline_category
+        elif byline_category and byline_category != category:
+            self.notes.append(Note(f"the byline says category '{byline_category}', the "
+                                   f"breadcrumb '{category}'; the breadcrumb is used"))
+        source_url = self._permalink()
+        copyright = self._copyright()
+        related = self._related(source_url)
+        self._mark_ends()
+        container = self._body_container()
+        body: tuple[Block, ...] = ()
+        if container is not None:
+            items: list[Line | Block] = []
+            self._walk(container, items)
+            body = blocks(items)
+        return Page(source=source, kind="html", encoding=encoding, title=title,
+                    category=category, author=author, date=date, source_url=source_url,
+                    copyright=copyright, related=related, body=body,
+                    notes=tuple(sorted(self.notes, key=lambda n: n.line or 0)))
+
+    # --- text helpers -------------------------------------------------------------------
+
+    def _clean(self, text: str, line: int | None) -> str:
+        cleaned, notes = clean_line(text, line)
+        self.notes.extend(notes)
+        return cleaned
+
+    def _text(self, element: Tag) -> str:
+        return flat(self._clean(element.get_text(""), element.sourceline))
+
+    def _lines(self, element: Tag) -> list[str]:
+        """The element's text, one entry per line as shown (split at <br> and blocks)."""
+        parts = []
+        for node in element.descendants:
+            if isinstance(node, NavigableString) and not isinstance(node, Comment):
+                parts.append(str(node))
+            elif isinstance(node, Tag) and (node.name == "br" or node.name in _CONTAINERS
+                                            or node.name == "li"):
+                parts.append(_BREAK)
+        text = self._clean("".join(parts).replace(_BREAK, "\n\n"), element.sourceline)
+        return [flat(p) for p in re.split(r"\n\s*\n", text) if flat(p)]
+
+    def _block_of(self, node) -> Tag:
+        element = node if isinstance(node, Tag) else node.parent
+        while element.parent is not None and element.name not in _CONTAINERS | {"li"} | set(_HEADINGS):
+            element = element.parent
+        return element
+
+    def _strings(self, pattern: re.Pattern[str]):
+        return self.soup.find_all(string=lambda s: not isinstance(s, Comment) and bool(pattern.match(s.strip())))
+
+    # --- the page's parts ---------------------------------------------------------------
+
+    def _title(self) -> str | None:
+        heading = self.soup.select_one("article h1") or self.soup.find("h1")
+        if heading is not None:
+            self.chrome.add(id(heading))
+            return self._text(heading) or None
+        meta = self.soup.find("meta", attrs={"property": "og:title"})
+        return flat(meta.get("content", "")) or None if meta else None
+
+    def _breadcrumb(self) -> list[str]:
+        for string in self._strings(re.compile(rf"^[•·●>»*-]?\s*{_LABEL_START.pattern}")):
+            element = self._block_of(string)
+            self.chrome.add(id(element))
+            match = cms.BREADCRUMB.match(self._text(element))
+            if match is None:
+                continue
+            levels = cms.breadcrumb_levels(match.group("trail"))
+            if len(levels) <= 1 and element.find("a"):
+                # separators drawn by CSS: the links and the last bit of text are the levels
+                trail = [flat(a.get_text("")) for a in element.find_all(["a", "span"]) if flat(a.get_text(""))]
+                levels = cms.breadcrumb_levels(" > ".join(t for t in trail if not _LABEL_START.match(t)))
+            return levels
+        crumbs = self.soup.select_one("[class*=breadcrumb], [class*=crumb], [id*=breadcrumb]")
+        if crumbs is None:
+            return []
+        self.chrome.add(id(crumbs))
+        return cms.breadcrumb_levels(" > ".join(flat(a.get_text("")) for a in crumbs.find_all("a")))
+
+    def _byline(self):
+        heading = self.soup.select_one("article h1") or self.soup.find("h1")
+        for element in self.soup.select(_BYLINE_SELECTORS):
+            if heading is not None and element.sourceline is not None and heading.sourceline \
+                    and element.sourceline < heading.sourceline:
+                continue
+            text = self._text(element)
+            time = element.find("time", attrs={"datetime": True})
+            if len(text) > cms.BYLINE_MAX or not (time or DATE_PATTERN.search(text)):
+                continue
+            self.chrome.add(id(element))
+            byline = cms.read_byline(text, self.as_of)
+            author = self._part(element, "[rel~=author], [itemprop=author], [class*=author]")
+            category = self._part(element, "a[rel~=category], [class*=categ], [class*=cat]")
+            reading = None
+            if time is not None and (match := DATE_PATTERN.search(time["datetime"])):
+                reading = read_date(match, self.as_of)
+            elif byline is not None:
+                reading = byline.date
+            if reading is not None and reading.why_not:
+                self.notes.append(Note(f"date left out: {reading.why_not}", element.sourceline))
+            author = author or (byline.author if byline else None)
+            category = category or (byline.category if byline else None)
+            return author, reading.date if reading else None, category
+        return None, None, None
+
+    def _part(self, element: Tag, selector: str) -> str | None:
+        part = element.select_one(selector)
+        if part is None:
+            return None
+        return re.sub(r"^(?:作者|分类|栏目)\s*[:：]\s*", "", flat(part.get_text(""))) or None
+
+    def _permalink(self) -> str | None:
+        for string in self._strings(re.compile(r"^本文链接\s*[:：]")):
+            element = self._block_of(string)
+            self.ends.add(id(element))
+            for link in element.find_all("a", href=True):
+                if cms.URL.fullmatch(link["href"].strip()):
+                    return link["href"].strip()
+            for line in self._lines(element):
+                if (match := cms.PERMALINK.match(line)) and cms.URL.fullmatch(match.group("url")):
+                    return match.group("url")
+        for tag, attrs, key in (("link", {"rel": "canonical"}, "href"),
+                                ("meta", {"property": "og:url"}, "content")):
+            found = self.soup.find(tag, attrs=attrs)
+            if found is not None and cms.URL.fullmatch(found.get(key, "").strip()):
+                return found[key].strip()
+        return None
+
+    def _copyright(self) -> str | None:
+        for string in self._strings(re.compile(r"^版权声明")):
+            element = self._block_of(string)
+            self.ends.add(id(element))
+            for line in self._lines(element):
+                if cms.COPYRIGHT.match(line):
+                    return line
+        return None
+
+    def _mark_ends(self) -> None:
+        for pattern in (cms.QR_LINE, cms.NAVIGATION):
+            for string in self._strings(pattern):
+                self.ends.add(id(self._block_of(string)))
+
+    def _related(self, base: str | None) -> tuple[RelatedTitle, ...]:
+        for string in self._strings(cms.RELATED_HEADING):
+            if len(string.strip()) > 100:
+                continue
+            heading = self._block_of(string)
+            self.ends.add(id(heading))
+            links = []
+            level = heading
+            for _ in range(3):
+                for sibling in level.find_next_siblings():
+                    if sibling.name in _HEADINGS or sibling.name in ("footer", "nav"):
+                        break
+                    links.extend(sibling.find_all("a", href=True) if sibling.name != "a" else [sibling])
+                if links or level.parent is None:
+                    break
+                level = level.parent
+            related, seen = [], set()
+            for link in links:
+                title = flat(link.get_text("")) or flat(link.get("title", ""))
+                if not title or title in seen or cms.is_excerpt(title):
+                    continue
+                seen.add(title)
+                url = urljoin(base, link["href"].strip()) if base else link["href"].strip()
+                related.append(RelatedTitle(title, url if cms.URL.fullmatch(url) else None,
+                                            link.sourceline))
+            return tuple(related)
+        return ()
+
+    def _body_container(self) -> Tag | None:
+        for selector in _BODY_SELECTORS:
+            for element in self.soup.select(selector):
+                if id(element) not in self.chrome and flat(element.get_text("")):
+                    return element
+        return None
+
+    # --- the body -----------------------------------------------------------------------
+
+    def _walk(self, element: Tag, out: list[Line | Block]) -> None:
+        buffer: list[tuple[str, str]] = []
+        first_line = [element.sourceline]
+
+        def flush() -> None:
+            plain = flat("".join(p for p, _ in buffer))
+            markdown = flat("".join(m for _, m in buffer))
+            if plain and not cms.NAVIGATION.match(plain):
+                out.append(Line(plain, first_line[0], markdown))
+            buffer.clear()
+
+        for child in element.children:
+            if self.stopped:
+                break
+            if isinstance(child, Comment):
+                continue
+            if isinstance(child, NavigableString):
+                if not buffer:
+                    first_line[0] = element.sourceline
+                buffer.append(self._inline(child))
+                continue
+            if not isinstance(child, Tag):
+                continue
+            if id(child) in self.ends:
+                flush()
+                self.stopped = True
+                break
+            if id(child) in self.chrome or child.name in _SKIPPED:
+                flush()
+                continue
+            if child.name in _HEADINGS:
+                flush()
+                plain, markdown = self._inline(child)
+                if flat(plain):
+                    out.append(Line(flat(plain), child.sourceline, flat(markdown), _HEADINGS[child.name]))
+            elif child.name in ("ul", "ol"):
+                flush()
+                self._list(child, out)
+            elif child.name == "table":
+                flush()
+                self._table(child, out)
+            elif child.name == "blockquote":
+                flush()
+                _, markdown = self._inline(child)
+                if flat(markdown):
+                    out.append(Quote(flat(markdown)))
+            elif child.name in ("br", "hr"):
+                flush()
+            elif child.name in _CONTAINERS or child.name == "li":
+                flush()
+                self._walk(child, out)
+            else:
+                if not buffer:
+                    first_line[0] = child.sourceline
+                buffer.append(self._inline(child))
+        flush()
+
+    def _inline(self, node) -> tuple[str, str]:
+        """Plain text and inline Markdown of a node (bold, italics, links kept)."""
+        if isinstance(node, Comment):
+            return "", ""
+        if isinstance(node, NavigableString):
+            text = self._clean(str(node), node.parent.sourceline if node.parent else None)
+            return text, escape(text)
+        if id(node) in self.chrome:
+            return "", ""
+        if node.name == "br":
+            return "\n", "\n"
+        if node.name == "img":
+            source = node.get("src", "")
+            self.notes.append(Note(f"image '{source}' not imported: add it to the article by hand",
+                                   node.sourceline))
+            return "", ""
+        parts = [self._inline(child) for child in node.children]
+        plain = "".join(p for p, _ in parts)
+        markdown = "".join(m for _, m in parts)
+        inner = flat(markdown)
+        if not inner:
+            return plain, markdown
+        if node.name in ("strong", "b"):
+            markdown = f"**{inner}**"
+        elif node.name in ("em", "i"):
+            markdown = f"*{inner}*"
+        elif node.name == "code":
+            markdown = f"`{flat(plain)}`"
+        elif node.name == "a" and node.get("href"):
+            if cms.URL.fullmatch(node["href"].strip()):
+                markdown = f"[{inner}]({node['href'].strip()})"
+        return plain, markdown
+
+    def _list(self, element: Tag, out: list[Line | Block]) -> None:
+        items = []
+        for item in element.find_all("li", recursive=False):
+            _, markdown = self._inline(item)
+            if flat(markdown):
+                items.append(flat(markdown))
+        if items:
+            out.append(ItemList(tuple(items), ordered=element.name == "ol"))
+
+    def _table(self, element: Tag, out: list[Line | Block]) -> None:
+        rows = []
+        for row in element.find_all("tr"):
+            cells = tuple(flat(self._inline(cell)[1]) for cell in row.find_all(["th", "td"]))
+            if cells:
+                rows.append(cells)
+        if not rows:
+            return
+        width = max(len(r) for r in rows)
+        rows = [r + ("",) * (width - len(r)) for r in rows]
+        out.append(Table(rows[0], tuple(rows[1:])))

@@ -1,0 +1,119 @@
+"""Where each read page goes, and what its related titles become, decided for the whole batch
+before anything is written: a page may name an article imported later in the same run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import GuideError
+from .library import Library
+from .page import Page
+from .slugs import article_slug, pinyin_slug
+
+
+@dataclass(frozen=True)
+class Placement:
+    page: Page
+    path: Path
+    new_folder: bool  # the category folder is created by this import: it needs a _category.yml
+
+
+@dataclass(frozen=True)
+class DroppedRelated:
+    title: str
+    line: int | None
+    why: str
+
+
+@dataclass(frozen=True)
+class RelatedPlan:
+    entries: tuple[Any, ...]  # as written: a source_url, a slug, or {title, url}
+    dropped: tuple[DroppedRelated, ...]
+
+
+def place(page: Page, library: Library, taken: dict[Path, str]) -> Placement:
+    """The file for `page`; `taken` maps the paths already given to this batch's pages."""
+    if not page.title:
+        raise GuideError("no title found; the page is skipped")
+    if not page.category:
+        raise GuideError("no category found (in the breadcrumb or the byline); the page is skipped")
+    if not page.body:
+        raise GuideError("no article text found under the title; the page is skipped")
+    existing = library.by_source_url(page.source_url) if page.source_url else None
+    if existing is not None:
+        path = existing.path
+    else:
+        folder = library.folders.get(page.category)
+        if folder is None:
+            folder = pinyin_slug(page.category) or "category"
+            if (library.into / folder).exists() or folder in library.created:
+                raise GuideError(f"the category '{page.category}' would need the folder "
+                                 f"{folder}/, which holds another category; the page is skipped")
+            library.folders[page.category] = folder
+            library.created.add(folder)
+        path = library.into / folder / f"{article_slug(page.source_url, page.title)}.md"
+        holder = library.at(path)
+        if holder is not None and holder.source_url and holder.source_url != page.source_url:
+            raise GuideError(f"{path.name} in {folder}/ already holds another article "
+                             f"({holder.source_url}); the page is skipped")
+        same_slug = [a.path for a in library.articles if a.slug == path.stem and a.path != path]
+        if same_slug:
+            raise GuideError(f"the slug '{path.stem}' is taken by {same_slug[0]}; the page is skipped")
+    if path in taken:
+        raise GuideError(f"the same article as {taken[path]}, imported just before; the page is skipped")
+    if other := next((source for p, source in taken.items() if p.stem == path.stem), None):
+        raise GuideError(f"the slug '{path.stem}' is taken by {other}, imported just before; "
+                         "the page is skipped")
+    taken[path] = page.source
+    return Placement(page, path, path.parent.name in library.created)
+
+
+class RelatedIndex:
+    """Every article the related titles may name: those already there and this batch's."""
+
+    def __init__(self, library: Library, placements: list[Placement]) -> None:
+        self.by_title: dict[str, dict[Path, str]] = {}  # title -> {path: key to write}
+        self.urls: set[str] = set()
+        imported = {p.path for p in placements}
+        for article in library.articles:
+            if article.path in imported:
+                continue  # this import replaces it
+            if article.title:
+                self._add(article.title, article.path, article.source_url or article.slug)
+            if article.source_url:
+                self.urls.add(article.source_url)
+        for placement in placements:
+            page = placement.page
+            self._add(page.title, placement.path, page.source_url or placement.path.stem)
+            if page.source_url:
+                self.urls.add(page.source_url)
+
+    def _add(self, title: str, path: Path, key: str) -> None:
+        self.by_title.setdefault(title, {})[path] = key
+
+    def resolve(self, placement: Placement) -> RelatedPlan:
+        page = placement.page
+        own = {page.source_url, placement.path.stem}
+        entries: list[Any] = []
+        dropped = []
+        for related in page.related:
+            matches = self.by_title.get(related.title, {})
+            if related.url and related.url in self.urls:
+                key = related.url
+            elif len(matches) == 1:
+                key = next(iter(matches.values()))
+            elif related.url:
+                entries.append({"title": related.title, "url": related.url})
+                continue
+            else:
+                why = (f"matches {len(matches)} articles by title" if matches else
+                       "matches no article by title, and the page gives no URL for it")
+                dropped.append(DroppedRelated(related.title, related.line, why))
+                continue
+            if key in own:
+                dropped.append(DroppedRelated(related.title, related.line, "is this article itself"))
+            elif key not in entries:
+                entries.append(key)
+        return RelatedPlan(tuple(entries), tuple(dropped))

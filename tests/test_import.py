@@ -1,0 +1,596 @@
+"""`guidebuilder import`: saved pages of the firm's website (HTML in UTF-8 and GBK, text captures,
+a damaged capture) become articles that `check` accepts and a guide can print."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from guidebuilder.build import check
+from guidebuilder.errors import GuideError
+from guidebuilder.importer import Source, import_pages, sources_from
+from guidebuilder.importer.dates import DATE_PATTERN, AsOf, parse_as_of, read_date
+from guidebuilder.importer.write import content_hash
+
+from conftest import build_pdf, run_cli, write
+from pdfbook import PdfBook, squeeze
+
+PAGES = Path(__file__).parent / "pages"
+AS_OF = "2026-11-29"
+
+# --- what each sample page becomes, imported into `tiny_project` ----------------------------
+
+HTML_UTF8 = """\
+---
+title: 信用卡逾期被银行起诉怎么办?应诉要点全解析
+category: 信用卡
+author: 张律师
+date: 2026-03-14
+source_url: https://www.mingheng-law.example/xinyongka/2041.html
+copyright: 版权声明:本文由明衡律师事务所原创,转载请注明出处。
+related:
+  - https://www.mingheng-law.example/xinyongka/2042.html
+  - https://law.example/xyk/1.html
+  - title: 信用卡分期手续费能退吗?
+    url: https://www.mingheng-law.example/xinyongka/2099.html
+imported_from: 2041.html
+---
+
+## 小编导语
+
+不少持卡人直到收到法院的传票,才意识到信用卡欠款已经进入诉讼程序。被起诉并不等于“坐牢”,关键是弄清银行主张了什么、自己有哪些抗辩理由。
+
+## 一、银行起诉前通常会做什么
+
+在起诉之前,银行一般会经过电话催收、短信提醒、委托第三方催收等环节。持卡人如果一直没有回应,银行才会选择诉讼。
+
+### 1.1 催收与协商
+
+催收阶段是协商还款的最好时机。此时可以主动说明困难,申请[个性化分期](https://www.mingheng-law.example/xinyongka/2042.html)。
+
+## 二、收到传票后的应对
+
+收到传票后,先核对以下信息:
+
+- **起诉金额**:本金、利息、违约金分别列明
+- **管辖法院**:通常为合同约定的法院
+- **答辩期限**:收到起诉状副本之日起十五日内
+
+<!-- -->
+
+- 不要回避送达,*逾期不答辩*并不会让案件消失;
+- 保留每一期的账单和还款记录。
+
+| 费用 | 常见约定 |
+| --- | --- |
+| 透支利息 | 日利率万分之五 |
+| 违约金 | 最低还款额未还部分的5% |
+
+## 小编总结
+
+积极应诉、据实抗辩,往往比置之不理更能减少损失。
+"""
+
+HTML_GBK = """\
+---
+title: 民间借贷纠纷中,借条和收条有什么区别?
+category: 金融债务
+author: 李律师
+date: 2026-11-26
+source_url: https://www.mingheng-law.example/jinrong/2043.html
+copyright: 版权声明:本文由明衡律师事务所原创,转载请注明出处。
+imported_from: 2043.html
+---
+
+朋友之间借钱,常常只写一张“条子”。可一旦发生纠纷,写的是借条还是收条,结果可能大不相同。
+
+## 一、借条证明的是借贷关系
+
+借条一般写明“今借到”,直接证明双方之间存在借贷合意和款项交付。出借人凭借条起诉,通常只需再说明款项已经实际交付。
+
+## 二、收条只证明收到了款项
+
+收条通常写作“今收到”,它证明的是收款事实,但收款的原因可能是借款、货款,也可能是还款。
+
+1. 借条:直接证明借贷关系;
+2. 收条:需要结合其他证据证明款项性质;
+3. 欠条:证明双方已经结算形成的债务。
+
+## 三、写借条时的注意事项
+
+- **出借人姓名**:写全名,与身份证一致
+- **借款金额**:大写和小写同时写明
+- **还款日期**:写明具体日期
+
+如有疑问,建议及时咨询专业律师。
+"""
+
+CAPTURE_RELATIVE_DATE = """\
+---
+title: 信用卡停息挂账需要准备哪些材料?
+category: 信用卡
+author: 陈律师
+date: 2026-08-17
+source_url: https://www.mingheng-law.example/xinyongka/2042.html
+copyright: 版权声明:本文由明衡律师事务所原创,转载请注明出处。
+related:
+  - https://www.mingheng-law.example/xinyongka/2041.html
+imported_from: 2042.txt
+---
+
+## 小编导语
+
+停息挂账在规范用语中叫作个性化分期还款。材料准备得是否齐全,直接关系到银行是否愿意受理。
+
+## 一、什么是停息挂账
+
+停息挂账是指持卡人与银行协商,暂停计收利息和费用,把欠款分成若干期偿还。
+
+## 二、银行通常要求的材料
+
+- **适用对象**:确有还款意愿但暂时无力全额还款的持卡人
+- **还款期限**:一般不超过五年
+- **利息费用**:通常停止计收或者大幅减免
+
+需要准备的材料一般包括:
+
+1. 身份证明;
+2. 收入证明或者失业、患病的证明;
+3. 近期的还款记录。
+
+## 三、协商的步骤
+
+### 第一步:拨打银行客服电话
+
+说明自己的困难,询问银行是否受理个性化分期申请。
+
+### 第二步:提交书面申请
+
+按照银行的要求提交申请书和证明材料,并保留提交记录。
+
+## 小编总结
+
+停息挂账不是“免债”,达成协议后要严格按期还款。
+"""
+
+CAPTURE_ABSOLUTE_DATE = """\
+---
+title: 借款到期不还,出借人应当怎样起诉?
+category: 金融债务
+author: 王律师
+date: 2026-01-26
+source_url: https://www.mingheng-law.example/jinrong/2044.html
+copyright: 版权声明：本文由明衡律师事务所原创,转载请注明出处。
+related:
+  - https://www.mingheng-law.example/jinrong/2043.html
+  - https://law.example/xyk/1.html
+imported_from: 2044.txt
+---
+
+借钱给别人之后,对方到期不还,出借人可以通过诉讼维护自己的权利。起诉前,最好先把证据和诉讼时效梳理清楚。
+
+### 1.1 准备证据
+
+- 借条、欠条或者借款合同;
+- 银行转账记录或者收款凭证;
+- 催款的聊天记录、短信。
+
+### 1.2 注意诉讼时效
+
+民间借贷的诉讼时效一般为三年,自还款期限届满之日起计算。出借人催款的,时效中断并重新计算。
+
+### 1.3 确定管辖法院
+
+借款合同纠纷一般由被告住所地或者合同履行地法院管辖。
+"""
+
+DAMAGED = """\
+---
+title: 征信报告有错误记录,如何提出异议?
+category: 征信异议
+author: 刘律师
+copyright: 版权声明:本文由明衡律师事务所原创,转载请注明出处。
+imported_from: damaged.txt
+---
+
+征信报告上出现并非本人造成的逾期记录,会影响贷款和求职。遇到这种情况,可以依法提出异议。
+
+## 一、向谁提出异议
+
+可以向中国人民银行征信中心提出异议,也可以向报送该记录的金融机构提出。
+
+## 二、需要提交的材料
+
+- **身份证件**:本人有效身份证件的原件和复印件
+- **证明材料**:能够证明记录有误的材料
+
+## 三、处理期限
+
+征信中心应当自收到异议之日起二十日内进行核查和处理。ä¿¡ç”¨æŠ¥å‘Š
+
+核查后确认记录有误的,应当予以更正;无法确认的,应当予以标注。异议人对处理结果有异议的,还可以向\ufffd\ufffd投诉。
+"""
+
+DAMAGED_PATH = "articles/zheng-xin-yi-yi/zheng-xin-bao-gao-you-cuo-wu-ji-lu-ru-he-ti-chu-yi-yi.md"
+EXPECTED = {
+    "articles/xinyongka/2041.md": HTML_UTF8,
+    "articles/jinrong-zhaiwu/2043.md": HTML_GBK,
+    "articles/xinyongka/2042.md": CAPTURE_RELATIVE_DATE,
+    "articles/jinrong-zhaiwu/2044.md": CAPTURE_ABSOLUTE_DATE,
+    DAMAGED_PATH: DAMAGED,
+}
+
+REPORT = """\
+pages/html/2041.html: new -> project/articles/xinyongka/2041.md
+  read as utf-8 (from <meta charset>)
+  found: title, category, author, date, source_url, copyright, related
+  not found: -
+  pages/html/2041.html:43: warning: image '2041_files/chuanpiao.jpg' not imported: add it to the article by hand
+pages/html/2043.html: new -> project/articles/jinrong-zhaiwu/2043.md
+  read as gbk (from <meta charset>)
+  found: title, category, author, date, source_url, copyright
+  not found: related
+pages/text/2042.txt: new -> project/articles/xinyongka/2042.md
+  read as utf-8
+  found: title, category, author, date, source_url, copyright, related
+  not found: -
+  pages/text/2042.txt:39: warning: related '个性化分期申请被拒绝了怎么办' matches no article by title, and the page gives no URL for it; not kept
+pages/text/2044.txt: new -> project/articles/jinrong-zhaiwu/2044.md
+  read as utf-8
+  found: title, category, author, date, source_url, copyright, related
+  not found: -
+pages/text/damaged.txt: new -> project/articles/zheng-xin-yi-yi/zheng-xin-bao-gao-you-cuo-wu-ji-lu-ru-he-ti-chu-yi-yi.md
+  read as utf-8
+  found: title, category, author, copyright
+  not found: date, source_url, related
+  pages/text/damaged.txt:3: warning: date left out: '3个月前' does not say which day (the CMS's '3个月前 (MM-DD)' would)
+  pages/text/damaged.txt:6: warning: stray HTML tag '<span style="color:#c00">' removed
+  pages/text/damaged.txt:6: warning: stray HTML tag '</span>' removed
+  pages/text/damaged.txt:8: warning: terminal escape code 'ESC[1m' removed
+  pages/text/damaged.txt:8: warning: terminal escape code 'ESC[0m' removed
+  pages/text/damaged.txt:12: warning: garbled text 'ä¿¡ç”¨æŠ¥å‘Š' kept as it is (probably '信用报告' saved in the wrong encoding); fix it by hand
+  pages/text/damaged.txt:13: warning: replacement character '\ufffd' kept as it is: text was lost when the page was saved; fix it by hand
+5 page(s): 5 new
+"""
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+def without_hash(path: Path) -> str:
+    """The article as written, minus its import_hash line, after checking that hash."""
+    text = path.read_text(encoding="utf-8")
+    match = re.search(r"^import_hash: ([0-9a-f]{16})\n", text, re.M)
+    assert match, text
+    rest = text[:match.start()] + text[match.end():]
+    assert content_hash(rest) == match.group(1)
+    return rest
+
+
+@pytest.fixture
+def work(tiny_project: Path) -> Path:
+    """A folder holding the tiny project and a copy of the sample pages beside it."""
+    folder = tiny_project.parent
+    shutil.copytree(PAGES, folder / "pages")
+    return folder
+
+
+def import_cli(work: Path, *args: str) -> subprocess.CompletedProcess:
+    return run_cli("import", *args, "--root", "project", cwd=work)
+
+
+def import_all(work: Path) -> subprocess.CompletedProcess:
+    result = import_cli(work, "pages/html", "pages/text", "--as-of", AS_OF)
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+def files_under(folder: Path) -> list[str]:
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+
+
+# --- the pages --------------------------------------------------------------------------------
+
+def test_every_page_becomes_exactly_its_article(work):
+    import_all(work)
+    root = work / "project"
+    for relative, expected in EXPECTED.items():
+        assert without_hash(root / relative) == expected, relative
+    assert (root / "articles/zheng-xin-yi-yi/_category.yml").read_text(encoding="utf-8") == "name: 征信异议\n"
+    assert files_under(root / "articles") == sorted([
+        "jinrong-zhaiwu/2043.md", "jinrong-zhaiwu/2044.md", "jinrong-zhaiwu/_category.yml",
+        "jinrong-zhaiwu/jiedai.md", "laodong/laodong.md",
+        "xinyongka/2041.md", "xinyongka/2042.md", "xinyongka/_category.yml",
+        "xinyongka/xieshang.md", "xinyongka/yuqi.md",
+        "zheng-xin-yi-yi/_category.yml",
+        "zheng-xin-yi-yi/zheng-xin-bao-gao-you-cuo-wu-ji-lu-ru-he-ti-chu-yi-yi.md",
+    ])
+
+
+def test_the_report_names_fields_found_and_damage_by_line(work):
+    result = import_all(work)
+    assert result.stdout == REPORT
+    assert result.stderr == ""
+
+
+def test_check_passes_on_what_was_imported(work):
+    import_all(work)
+    problems = check(work / "project")
+    assert [str(p) for p in problems.errors] == []
+    assert [str(p) for p in problems.warnings] == []
+    result = run_cli("check", "--root", "project", cwd=work)
+    assert result.returncode == 0, result.stderr
+
+
+XREF = r"[(（]见第(\d+)页[)）]"  # the theme's punctuation, half- or full-width
+
+
+def _article_text(book: PdfBook, title: str) -> str:
+    outline = book.outline()
+    index = next(i for i, e in enumerate(outline) if e.title == title)
+    end = outline[index + 1].page if index + 1 < len(outline) else book.page_count + 1
+    return squeeze("".join(book.body(n) for n in range(outline[index].page, end)))
+
+
+def test_imported_pages_build_into_a_guide_whose_related_links_resolve(work, tmp_path):
+    import_all(work)
+    book = build_pdf(work / "project", tmp_path / "out", "ceshi")["ceshi"]
+    pages = {e.title: e.page for e in book.outline()}
+    outline = [(e.level, e.title) for e in book.outline()]
+    start = outline.index((1, "信用卡"))  # the two parts, whatever the book adds around them
+    assert outline[start:start + 9] == [
+        (1, "信用卡"),
+        (2, "信用卡逾期被银行起诉怎么办?应诉要点全解析"),
+        (2, "信用卡停息挂账需要准备哪些材料?"),
+        (2, "如何协商还款"),
+        (2, "信用卡逾期的后果"),
+        (1, "金融债务"),
+        (2, "民间借贷纠纷中,借条和收条有什么区别?"),
+        (2, "借款到期不还,出借人应当怎样起诉?"),
+        (2, "民间借贷利率上限"),
+    ]
+    sued = _article_text(book, "信用卡逾期被银行起诉怎么办?应诉要点全解析")
+    for title in ("信用卡停息挂账需要准备哪些材料?", "信用卡逾期的后果"):
+        match = re.search(re.escape(title) + XREF, sued)
+        assert match and int(match.group(1)) == pages[title], sued
+    assert "信用卡分期手续费能退吗?https://www.mingheng-law.example/xinyongka/2099.html" in sued
+    assert re.search("版权声明:本文由明衡律师事务所原创,转载请注明出处。本文链接[:：]"
+                     "https://www.mingheng-law.example/xinyongka/2041.html", sued)
+    lawsuit = _article_text(book, "借款到期不还,出借人应当怎样起诉?")
+    match = re.search(r"民间借贷纠纷中,借条和收条有什么区别\?" + XREF, lawsuit)
+    assert match and int(match.group(1)) == pages["民间借贷纠纷中,借条和收条有什么区别?"]
+    back = _article_text(book, "信用卡停息挂账需要准备哪些材料?")
+    match = re.search(r"信用卡逾期被银行起诉怎么办\?应诉要点全解析" + XREF, back)
+    assert match and int(match.group(1)) == pages["信用卡逾期被银行起诉怎么办?应诉要点全解析"]
+
+
+# --- dates ------------------------------------------------------------------------------------
+
+def test_without_as_of_relative_dates_are_left_out_and_said_so(work):
+    result = import_cli(work, "pages/text/2042.txt", "pages/html/2041.html")
+    assert result.returncode == 0, result.stderr
+    text = without_hash(work / "project/articles/xinyongka/2042.md")
+    assert "date:" not in text
+    assert text == CAPTURE_RELATIVE_DATE.replace("date: 2026-08-17\n", "")
+    assert "2041.md" in result.stdout and "date: 2026-03-14" in \
+        (work / "project/articles/xinyongka/2041.md").read_text(encoding="utf-8")  # <time datetime>
+    assert ("pages/text/2042.txt:8: warning: date left out: '3个月前 (08-17)' is relative to the "
+            "day the page was saved: give --as-of") in result.stdout
+    assert "  not found: date\n" in result.stdout
+
+
+@pytest.mark.parametrize("written, as_of, expected", [
+    ("2026-01-26 01:15", None, dt.date(2026, 1, 26)),
+    ("2025年3月5日", None, dt.date(2025, 3, 5)),
+    ("3个月前 (08-17)", "2026-11-29", dt.date(2026, 8, 17)),
+    ("2个月前 (11-20)", "2026-01-29", dt.date(2025, 11, 20)),  # the year before the capture
+    ("1年前 (03-05)", "2026-11-29", dt.date(2025, 3, 5)),
+    ("3天前", "2026-11-29", dt.date(2026, 11, 26)),
+    ("3天前 (11-26)", "2026-11-29", dt.date(2026, 11, 26)),
+    ("昨天", "2026-03-01", dt.date(2026, 2, 28)),
+    ("前天", "2026-11-29", dt.date(2026, 11, 27)),
+    ("5小时前", "2026-11-29T03:00", dt.date(2026, 11, 28)),
+    ("5小时前", "2026-11-29T18:00", dt.date(2026, 11, 29)),
+    ("3个月前", "2026-11-29", None),  # no (MM-DD): which day is unknown
+    ("5小时前", "2026-11-29", None),  # today or yesterday
+    ("3个月前 (11-20)", None, None),  # no --as-of
+    ("3个月前 (11-20)", "2026-11-29", None),  # the hint does not fit the count
+    ("2026-02-30", None, None),
+])
+def test_dates_resolve_only_when_certain(written, as_of, expected):
+    match = DATE_PATTERN.search(written)
+    assert match and match.group(0).strip() == written
+    reading = read_date(match, parse_as_of(as_of) if as_of else None)
+    assert reading.date == expected
+    assert (reading.why_not is None) == (expected is not None)
+
+
+def test_bad_as_of_is_an_error_without_traceback(work):
+    result = import_cli(work, "pages/text", "--as-of", "2026-13-01")
+    assert result.returncode == 1
+    assert result.stderr == "--as-of '2026-13-01' is not a date (YYYY-MM-DD, or YYYY-MM-DDTHH:MM)\n"
+    assert not (work / "project/articles/xinyongka/2042.md").exists()
+
+
+def test_missing_source_is_an_error(work):
+    result = import_cli(work, "pages/nothing-here")
+    assert (result.returncode, result.stderr) == (1, "no such file or folder: pages/nothing-here\n")
+
+
+# --- re-importing ---------------------------------------------------------------------------
+
+def test_reimport_updates_the_same_file(work):
+    import_all(work)
+    article = work / "project/articles/jinrong-zhaiwu/2044.md"
+    again = import_cli(work, "pages/text/2044.txt", "--as-of", AS_OF)
+    assert again.returncode == 0
+    assert again.stdout.splitlines()[0] == "pages/text/2044.txt: unchanged -> project/articles/jinrong-zhaiwu/2044.md"
+    page = work / "pages/text/2044.txt"
+    page.write_text(page.read_text(encoding="utf-8").replace("王律师", "王明律师"), encoding="utf-8")
+    changed = import_cli(work, "pages/text/2044.txt", "--as-of", AS_OF)
+    assert changed.returncode == 0
+    assert changed.stdout.splitlines()[0] == "pages/text/2044.txt: updated -> project/articles/jinrong-zhaiwu/2044.md"
+    assert without_hash(article) == CAPTURE_ABSOLUTE_DATE.replace("author: 王律师", "author: 王明律师")
+    assert files_under(article.parent) == ["2043.md", "2044.md", "_category.yml", "jiedai.md"]
+
+
+def test_reimport_finds_an_article_renamed_by_hand(work):
+    import_all(work)
+    folder = work / "project/articles/xinyongka"
+    (folder / "2042.md").rename(folder / "01-tingxi-cailiao.md")
+    result = import_cli(work, "pages/text/2042.txt", "--as-of", AS_OF)
+    assert result.stdout.splitlines()[0] == \
+        "pages/text/2042.txt: unchanged -> project/articles/xinyongka/01-tingxi-cailiao.md"
+    assert not (folder / "2042.md").exists()
+
+
+def test_an_article_edited_by_hand_is_not_overwritten_without_force(work):
+    import_all(work)
+    article = work / "project/articles/xinyongka/2041.md"
+    edited = article.read_text(encoding="utf-8").replace("积极应诉", "积极、认真地应诉")
+    article.write_text(edited, encoding="utf-8")
+    refused = import_cli(work, "pages/html/2041.html", "--as-of", AS_OF)
+    assert refused.returncode == 1
+    assert refused.stdout.splitlines()[0] == "pages/html/2041.html: refused -> project/articles/xinyongka/2041.md"
+    assert ("  pages/html/2041.html: articles/xinyongka/2041.md is not replaced: it has been "
+            "edited since it was imported (use --force to replace it)") in refused.stdout.splitlines()
+    assert refused.stdout.endswith("1 page(s): 1 refused\n")
+    assert article.read_text(encoding="utf-8") == edited
+    forced = import_cli(work, "pages/html/2041.html", "--as-of", AS_OF, "--force")
+    assert forced.returncode == 0
+    assert forced.stdout.splitlines()[0] == "pages/html/2041.html: updated -> project/articles/xinyongka/2041.md"
+    assert without_hash(article) == HTML_UTF8
+
+
+def test_a_hand_written_article_at_the_same_place_is_not_overwritten(work):
+    root = work / "project"
+    write(root / "articles/xinyongka/2042.md", "---\ntitle: 我自己写的\n---\n正文。\n")
+    result = import_cli(work, "pages/text/2042.txt", "--as-of", AS_OF)
+    assert result.returncode == 1
+    assert "is not replaced: it was not written by an import (no import_hash)" in result.stdout
+    assert (root / "articles/xinyongka/2042.md").read_text(encoding="utf-8") == "---\ntitle: 我自己写的\n---\n正文。\n"
+
+
+# --- failures ---------------------------------------------------------------------------------
+
+def test_a_page_that_fails_is_reported_and_skipped(work):
+    saved = work / "pages/text"
+    (saved / "0-no-category.txt").write_text("只有一段话,没有面包屑,也没有作者和日期。\n第二段。\n",
+                                             encoding="utf-8")
+    (saved / "1-empty.txt").write_bytes(b"  \n")
+    result = import_cli(work, "pages/text", "--as-of", AS_OF)
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert lines[:4] == [
+        "pages/text/0-no-category.txt: failed",
+        "  read as utf-8",
+        "  found: title",
+        "  not found: category, author, date, source_url, copyright, related",
+    ]
+    assert lines[4] == ("  pages/text/0-no-category.txt: no category found (in the breadcrumb or "
+                        "the byline); the page is skipped")
+    assert lines[5:7] == ["pages/text/1-empty.txt: failed", "  pages/text/1-empty.txt: the page is empty"]
+    assert lines[-1] == "5 page(s): 3 new, 2 failed"
+    articles = work / "project/articles"
+    assert (articles / "xinyongka/2042.md").is_file()
+    assert not [p for p in articles.rglob("*") if p.name.endswith(".part")]
+
+
+def test_a_page_whose_write_fails_leaves_no_half_written_file(work, monkeypatch):
+    into = work / "project/articles"
+    real_replace = os.replace
+
+    def failing_replace(source, target):
+        if Path(target).name == "2043.md":
+            raise OSError(28, "No space left on device")
+        return real_replace(source, target)
+
+    monkeypatch.setattr(os, "replace", failing_replace)
+    sources = sources_from([str(PAGES / "html")], lambda: b"")
+    report = import_pages(sources, into, parse_as_of(AS_OF))
+    outcomes = {Path(p.source).name: p.outcome for p in report.pages}
+    assert outcomes == {"2041.html": "new", "2043.html": "failed"}
+    failed = next(p for p in report.pages if p.outcome == "failed")
+    assert [p.message for p in failed.problems] == ["cannot read or write: No space left on device"]
+    assert not report.ok
+    assert files_under(into / "jinrong-zhaiwu") == ["_category.yml", "jiedai.md"]
+    assert (into / "xinyongka/2041.md").is_file()
+
+
+def test_a_folder_of_pages_shows_progress_through_the_given_bar(work):
+    calls = []
+
+    def progress(items, total, description):
+        calls.append((description, total))
+        return items
+
+    sources = sources_from([str(work / "pages")], lambda: b"")
+    report = import_pages(sources, work / "project/articles", parse_as_of(AS_OF), progress=progress)
+    assert calls == [("reading", 5), ("writing", 5)]
+    assert [p.outcome for p in report.pages] == ["new"] * 5
+
+
+# --- other inputs -----------------------------------------------------------------------------
+
+def test_a_capture_on_standard_input(work):
+    data = (PAGES / "text/2044.txt").read_bytes()
+    result = subprocess.run([sys.executable, "-m", "guidebuilder", "import", "-", "--root", "project",
+                             "--as-of", AS_OF], cwd=work, input=data, capture_output=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.decode().splitlines()[0] == "<stdin>: new -> project/articles/jinrong-zhaiwu/2044.md"
+    expected = CAPTURE_ABSOLUTE_DATE.replace("imported_from: 2044.txt", "imported_from: <stdin>")
+    # 2043 is not in this project, so its title matches nothing and it is reported instead
+    expected = expected.replace("  - https://www.mingheng-law.example/jinrong/2043.html\n", "")
+    assert without_hash(work / "project/articles/jinrong-zhaiwu/2044.md") == expected
+    assert ("<stdin>:20: warning: related '民间借贷纠纷中,借条和收条有什么区别?' matches no article by "
+            "title, and the page gives no URL for it; not kept") in result.stdout.decode()
+
+
+def test_a_gbk_capture_without_a_charset_is_detected(work, tmp_path):
+    page = tmp_path / "2042-gbk.txt"
+    page.write_bytes((PAGES / "text/2042.txt").read_text(encoding="utf-8").encode("gb18030"))
+    into = tmp_path / "articles"
+    report = import_pages(sources_from([str(page)], lambda: b""), into, parse_as_of(AS_OF))
+    assert report.pages[0].encoding == "gb18030 (detected)"
+    expected = CAPTURE_RELATIVE_DATE.replace("imported_from: 2042.txt", "imported_from: 2042-gbk.txt")
+    # the related article is not in this folder, and the new category folder is named by pinyin
+    expected = expected.replace("related:\n  - https://www.mingheng-law.example/xinyongka/2041.html\n", "")
+    assert without_hash(into / "xin-yong-ka/2042.md") == expected
+
+
+def test_sources_are_pages_in_a_folder_not_their_assets(tmp_path):
+    write(tmp_path / "saved/a.html", "<html></html>")
+    write(tmp_path / "saved/a_files/style.css", "p{}")
+    write(tmp_path / "saved/a_files/frame.html", "<html></html>")
+    write(tmp_path / "saved/notes/b.txt", "x")
+    write(tmp_path / "saved/readme.md", "x")
+    found = [s.shown for s in sources_from([str(tmp_path / "saved")], lambda: b"")]
+    assert found == [str(tmp_path / "saved/a.html"), str(tmp_path / "saved/notes/b.txt")]
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(GuideError, match="no saved pages"):
+        sources_from([str(tmp_path / "empty")], lambda: b"")
+    assert sources_from(["-"], lambda: b"data") == [Source("<stdin>", "<stdin>", data=b"data")]
+
+
+def test_as_of_accepts_a_time(tmp_path):
+    assert parse_as_of("2026-11-29T18:30") == AsOf(dt.date(2026, 11, 29), dt.time(18, 30))
+
+
+def test_the_same_article_twice_in_one_import_is_written_once(tmp_path):
+    saved = tmp_path / "saved"
+    saved.mkdir()
+    for name in ("2042.txt", "2042-copy.txt"):
+        shutil.copy(PAGES / "text/2042.txt", saved / name)
+    report = import_pages(sources_from([str(saved)], lambda: b""), tmp_path / "articles",
+                          parse_as_of(AS_OF))
+    assert [(Path(p.source).name, p.outcome) for p in report.pages] == [
+        ("2042-copy.txt", "new"), ("2042.txt", "failed")]
+    assert report.pages[1].problems[-1].message == \
+        "the same article as 2042-copy.txt, imported just before; the page is skipped"
+    assert files_under(tmp_path / "articles") == ["xin-yong-ka/2042.md", "xin-yong-ka/_category.yml"]
