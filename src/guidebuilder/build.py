@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .assemble import assemble, check_related
-from .config import guide_paths, read_guide
+from .config import add_client_editions, guide_paths, read_guide
 from .errors import GuideError, Problem, Problems
 from .files import write_atomically
 from .manifest import manifest
-from .model import Book, Corpus, Guide
+from .model import Book, Corpus, Edition, Guide
 from .reader import read_corpus
 from .theme import load_theme
 
@@ -34,6 +34,7 @@ def load_project(root: Path, problems: Problems) -> Project:
         guide = read_guide(path, problems)
         if guide is not None:
             guides.append(guide)
+    guides = add_client_editions(guides, root, problems)
     return Project(root=root, corpus=corpus, guides=tuple(guides))
 
 
@@ -71,21 +72,37 @@ def manifest_path(output: Path) -> Path:
     return output.with_name(output.name + ".json")
 
 
+def _editions(guide: Guide, edition: str | None) -> list[Edition | None]:
+    """The firm's own edition and every client edition, or just the one asked for."""
+    if edition is None:
+        return [None, *guide.editions]
+    chosen = guide.client_edition(edition)
+    if chosen is None:
+        known = ", ".join(e.slug for e in guide.editions) or "none"
+        raise GuideError(f"guide '{guide.name}' has no edition '{edition}' (editions: {known})",
+                         guide.path)
+    return [chosen]
+
+
+def output_name(guide: Guide, client: Edition | None, fmt: str) -> str:
+    return f"{guide.name}-{client.slug}.{fmt}" if client else f"{guide.name}.{fmt}"
+
+
 def build(root: Path, names: list[str], formats: list[str], out: Path,
-          strict: bool = False) -> tuple[list[Path], list[Problem]]:
-    """Build the named guides (all when none) in each format. Returns outputs and warnings.
+          strict: bool = False, edition: str | None = None) -> tuple[list[Path], list[Problem]]:
+    """Build the named guides (all when none) in each format, for the firm and for every client
+    edition (or only `edition`). Returns the outputs and the warnings.
 
     Every guide is assembled before anything is rendered, so a bad input stops the run before
-    any output is touched.
+    any output is touched. A guide is laid out once; client editions reuse that layout.
     """
     problems = Problems()
     project = load_project(root, problems)
     guides = select_guides(project, names)
     problems.raise_if_errors()
-    books: list[Book] = []
-    for guide in guides:
-        books.append(assemble(project.corpus, guide, problems))
+    books = [assemble(project.corpus, guide, problems) for guide in guides]
     problems.raise_if_errors()
+    targets = {book.guide.name: _editions(book.guide, edition) for book in books}
     warnings = list(problems.warnings)
     if strict and warnings:
         raise GuideError([Problem(p.message, p.path, p.line) for p in warnings])
@@ -93,28 +110,38 @@ def build(root: Path, names: list[str], formats: list[str], out: Path,
     for book in books:
         theme = load_theme(book.guide.theme, root)
         for fmt in formats:
-            target = out / f"{book.guide.name}.{fmt}"
-            data, found = _render(fmt, book, theme, root)
-            warnings.extend(Problem(f"WeasyPrint: {m}", book.guide.path, warning=True) for m in found)
-            if strict and warnings:
-                raise GuideError([Problem(p.message, p.path, p.line) for p in warnings])
-            write_atomically(target, data)
-            write_atomically(manifest_path(target), manifest(book, target, data, root))
-            outputs.append(target)
+            for client, data, found in _render(fmt, book, theme, root, targets[book.guide.name]):
+                warnings.extend(Problem(f"WeasyPrint: {m}", book.guide.path, warning=True)
+                                for m in found)
+                if strict and warnings:
+                    raise GuideError([Problem(p.message, p.path, p.line) for p in warnings])
+                target = out / output_name(book.guide, client, fmt)
+                write_atomically(target, data)
+                write_atomically(manifest_path(target), manifest(book, target, data, root, client))
+                outputs.append(target)
     return outputs, warnings
 
 
-def _render(fmt: str, book: Book, theme, root: Path) -> tuple[bytes, list[str]]:
+def _render(fmt: str, book: Book, theme, root: Path, clients: list[Edition | None]):
+    """(client, bytes, warnings) for each edition, rendered one at a time."""
     if fmt == "pdf":
+        from .render.edition import render_edition_pdf
         from .render.pdf import render_pdf
 
-        rendered = render_pdf(book, theme, root)
-        log.info("%s: %d pages", book.guide.name, rendered.pages)
-        return rendered.data, rendered.warnings
-    if fmt == "epub":
+        base = render_pdf(book, theme, root)
+        log.info("%s: %d pages", book.guide.name, base.pages)
+        for client in clients:
+            if client is None:
+                yield None, base.data, base.warnings
+            else:
+                rendered = render_edition_pdf(base, book, theme, root, client)
+                yield client, rendered.data, rendered.warnings
+    elif fmt == "epub":
         from .render.epub import render_epub
 
-        rendered = render_epub(book, theme, root)
-        log.info("%s: %d documents", book.guide.name, rendered.documents)
-        return rendered.data, rendered.warnings
-    raise GuideError(f"unknown format '{fmt}' (formats: {', '.join(FORMATS)})")
+        for client in clients:
+            rendered = render_epub(book, theme, root, client)
+            log.info("%s: %d documents", book.guide.name, rendered.documents)
+            yield client, rendered.data, rendered.warnings
+    else:
+        raise GuideError(f"unknown format '{fmt}' (formats: {', '.join(FORMATS)})")

@@ -32,6 +32,8 @@ def _parser() -> argparse.ArgumentParser:
                            help="guide names (files in guides/ without .yml); default: all")
     build_cmd.add_argument("--format", choices=[*FORMATS, "all"], default="pdf")
     build_cmd.add_argument("--out", type=Path, default=None, help="output folder (default: build/)")
+    build_cmd.add_argument("--edition", metavar="SLUG", default=None,
+                           help="build only this client edition (of the guide named)")
     build_cmd.add_argument("--strict", action="store_true",
                            help="treat every warning as an error (nothing is written)")
     commands.add_parser("list", parents=[common], help="list guides and categories")
@@ -84,7 +86,10 @@ def _check(root: Path) -> int:
 def _build(root: Path, args: argparse.Namespace) -> int:
     formats = list(FORMATS) if args.format == "all" else [args.format]
     out = args.out if args.out is not None else root / "build"
-    outputs, warnings = build(root, args.guides, formats, out, strict=args.strict)
+    if args.edition and len(args.guides) != 1:
+        raise GuideError("--edition needs exactly one GUIDE: guidebuilder build GUIDE --edition SLUG")
+    outputs, warnings = build(root, args.guides, formats, out, strict=args.strict,
+                              edition=args.edition)
     _report(warnings)
     for path in outputs:
         print(f"wrote {shown_path(path)}")

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from .errors import GuideError, Problems
 from .frontmatter import Located, parse_yaml_mapping
-from .model import Guide, Rights
+from .model import Edition, Guide, Rights
+from .slugs import pinyin_slug
 from .reader import parse_date, read_text, text_list, text_value
 
 PAGE_SIZES = ("A4", "A5", "Letter")
 GUIDE_KEYS = {
     "title", "subtitle", "publisher", "author", "language", "edition", "date", "categories",
     "tags", "since", "until", "include", "exclude", "theme", "page_size", "copyright", "disclaimer", "cover", "print_mode",
-    "stale_after_months",
+    "stale_after_months", "editions",
 }
+EDITION_KEYS = {"client", "slug", "id", "lawyer", "contact", "watermark", "guides"}
 
 
 def guide_paths(root: Path) -> list[Path]:
@@ -100,6 +103,7 @@ def read_guide(path: Path, problems: Problems) -> Guide | None:
         cover=Path(cover) if (cover := get(text_value, meta, "cover", path)) else None,
         print_mode=print_mode is True,
         stale_after_months=stale,
+        editions=_editions(meta, path, path.stem, problems),
         extra={k: v for k, v in meta.data.items() if k not in GUIDE_KEYS},
         lines=_lines(meta),
     )
@@ -111,3 +115,78 @@ def _lines(meta: Located) -> dict[str, int]:
     for key, items in meta.item_lines.items():
         lines.update({f"{key}.{i}": line for i, line in enumerate(items)})
     return lines
+
+
+def _edition(data: object, guide_name: str, path: Path, line: int | None, problems: Problems,
+             slug: str | None = None) -> Edition | None:
+    """One edition from a mapping: `client` (required), `slug`, `id`, `lawyer`, `contact`,
+    `watermark`."""
+    if not isinstance(data, dict) or not str(data.get("client") or "").strip():
+        problems.error("an edition needs at least 'client: <name>'", path, line)
+        return None
+    for key in sorted(set(data) - EDITION_KEYS):
+        problems.warn(f"unknown edition key '{key}' is kept but not used", path, line)
+    name = str(data["client"]).strip()
+    slug = str(data.get("slug") or slug or pinyin_slug(name)).strip()
+    if not slug or not all(c.isalnum() or c in "-_" for c in slug):
+        problems.error(f"edition slug '{slug}' may hold only letters, digits, - and _", path, line)
+        return None
+
+    def text(key: str) -> str | None:
+        value = data.get(key)
+        return str(value).strip() if value not in (None, "") else None
+
+    return Edition(slug=slug, name=name, edition_id=text("id") or f"{guide_name}-{slug}",
+                   lawyer=text("lawyer"), contact=text("contact"), watermark=text("watermark"))
+
+
+def _editions(meta: Located, path: Path, guide_name: str, problems: Problems) -> tuple[Edition, ...]:
+    value = meta.data.get("editions")
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        problems.error("'editions' is a list of {client: ..., lawyer: ..., ...}", path,
+                       meta.line("editions"))
+        return ()
+    found = [_edition(item, guide_name, path, meta.line("editions", i), problems)
+             for i, item in enumerate(value)]
+    return tuple(e for e in found if e is not None)
+
+
+def client_paths(root: Path) -> list[Path]:
+    folder = root / "clients"
+    return sorted([*folder.glob("*.yml"), *folder.glob("*.yaml")]) if folder.is_dir() else []
+
+
+def add_client_editions(guides: list[Guide], root: Path, problems: Problems) -> list[Guide]:
+    """Editions from `clients/<slug>.yml`, for the guides each names (`guides:`; default all)."""
+    by_name = {g.name: g for g in guides}
+    extra: dict[str, list[Edition]] = {name: [] for name in by_name}
+    for path in client_paths(root):
+        try:
+            meta = parse_yaml_mapping(read_text(path), path)
+        except GuideError as exc:
+            problems.extend(exc)
+            continue
+        wanted = meta.data.get("guides") or list(by_name)
+        if not isinstance(wanted, list):
+            problems.error("'guides' is a list of guide names", path, meta.line("guides"))
+            continue
+        for name in wanted:
+            if str(name) not in by_name:
+                problems.error(f"no guide named '{name}'", path, meta.line("guides"))
+                continue
+            edition = _edition(meta.data, str(name), path, 1, problems, slug=path.stem)
+            if edition is not None:
+                extra[str(name)].append(edition)
+    result = []
+    for guide in guides:
+        editions = guide.editions + tuple(extra[guide.name])
+        seen: set[str] = set()
+        for edition in editions:
+            if edition.slug in seen:
+                problems.error(f"two editions of guide '{guide.name}' have the slug "
+                               f"'{edition.slug}'", guide.path, guide.line("editions"))
+            seen.add(edition.slug)
+        result.append(dataclasses.replace(guide, editions=editions))
+    return result

@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 
 from . import __version__
-from .model import Book
+from .model import Book, Edition
 
 
 def build_time() -> str:
@@ -20,15 +20,16 @@ def build_time() -> str:
     return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def manifest(book: Book, output: Path, data: bytes, root: Path, edition=None) -> bytes:
+def manifest(book: Book, output: Path, data: bytes, root: Path,
+             edition: Edition | None = None) -> bytes:
     guide = book.guide
     record = {
         "guide": guide.name,
         "title": guide.title,
         "edition": guide.edition,
         "client_edition": None if edition is None else {
-            "id": edition.edition_id, "slug": edition.slug, "client": edition.client,
-            "lawyer": edition.lawyer, "contact": edition.contact,
+            "id": edition.edition_id, "slug": edition.slug, "client": edition.name,
+            "lawyer": edition.lawyer, "contact": edition.contact, "watermark": edition.watermark,
         },
         "format": output.suffix.lstrip("."),
         "file": output.name,

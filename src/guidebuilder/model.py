@@ -96,6 +96,18 @@ class Rights:
 
 
 @dataclass(frozen=True)
+class Edition:
+    """A client edition of a guide: who it is prepared for, by whom, and how it is marked."""
+
+    slug: str
+    name: str  # the client
+    edition_id: str
+    lawyer: str | None = None
+    contact: str | None = None
+    watermark: str | None = None
+
+
+@dataclass(frozen=True)
 class Guide:
     """A guide definition (`guides/<name>.yml`), validated."""
 
@@ -121,12 +133,16 @@ class Guide:
     cover: Path | None = None
     print_mode: bool = False
     stale_after_months: int | None = None
+    editions: tuple[Edition, ...] = ()
     extra: Mapping[str, Any] = field(default_factory=dict)
     lines: Mapping[str, int] = field(default_factory=dict)
 
     def line(self, key: str, index: int | None = None) -> int | None:
         """The line of a key (or of item `index` of a list) in the guide file."""
         return self.lines.get(f"{key}.{index}") or self.lines.get(key)
+
+    def client_edition(self, slug: str) -> Edition | None:
+        return next((e for e in self.editions if e.slug == slug), None)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from typing import Any
 from ..errors import GuideError
 from .library import Library
 from .page import Page
-from .slugs import article_slug, pinyin_slug
+from ..slugs import article_slug, pinyin_slug
 
 
 @dataclass(frozen=True)

@@ -7,36 +7,31 @@ import mimetypes
 from pathlib import Path
 
 import pypdfium2
-import weasyprint
 
 from ..errors import GuideError
-from ..model import Book
+from ..model import Book, Edition
 from ..theme import Theme
 from .html import render_template
-from .pdf import ProjectFetcher, captured_weasyprint_log
+from .pdf import layout, pdf_bytes
 
 COVER_HEIGHT_PX = 2000
 COVER_TYPES = {"image/png", "image/jpeg"}
 
 
-def cover_image(book: Book, theme: Theme, root: Path) -> tuple[str, bytes, list[str]]:
+def cover_image(book: Book, theme: Theme, root: Path,
+                client: Edition | None = None) -> tuple[str, bytes, list[str]]:
     """(file name, bytes, WeasyPrint warnings) of the cover image."""
     guide = book.guide
-    if guide.cover is not None:
+    if guide.cover is not None and client is None:
         path = guide.cover if guide.cover.is_absolute() else root / guide.cover
         kind = mimetypes.guess_type(path.name)[0]
         if kind not in COVER_TYPES or not path.is_file():
             raise GuideError(f"cover '{guide.cover}' must be an existing PNG or JPEG file",
                              guide.path, guide.line("cover"))
         return f"images/cover{path.suffix.lower()}", path.read_bytes(), []
-    html = render_template(theme, "cover_page.html", book)
-    fetcher = ProjectFetcher([root / "articles", *theme.folders])
-    with captured_weasyprint_log() as warnings:
-        css = [weasyprint.CSS(filename=str(p), url_fetcher=fetcher)
-               for p in theme.stylesheets("print")]
-        css.append(weasyprint.CSS(string="@page { size: A5; }"))
-        pdf = weasyprint.HTML(string=html, url_fetcher=fetcher).write_pdf(stylesheets=css)
-    document = pypdfium2.PdfDocument(pdf)
+    html = render_template(theme, "cover_page.html", book, client=client)
+    laid_out, warnings = layout(html, book, theme, root, print_mode=False)
+    document = pypdfium2.PdfDocument(pdf_bytes(laid_out, "cover"))
     try:
         page = document[0]
         scale = COVER_HEIGHT_PX / page.get_height()

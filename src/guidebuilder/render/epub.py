@@ -20,7 +20,7 @@ from pathlib import Path
 from ebooklib import epub
 
 from .. import fonts
-from ..model import Article, Book, Chapter, Part
+from ..model import Article, Book, Chapter, Edition, Part
 from ..theme import Theme
 from .cover import cover_image
 from .html import render_template, subject, visible_text
@@ -48,9 +48,12 @@ def chapter_link(article: Article) -> str:
     return f"{chapter_file(article)}#{article.anchor}"
 
 
-def book_identifier(book: Book) -> str:
-    """The same for every build of one guide and edition; a new edition gets a new one."""
+def book_identifier(book: Book, client: Edition | None = None) -> str:
+    """The same for every build of one guide and edition; a new edition (or a client's
+    edition) gets its own."""
     name = f"guidebuilder:{book.guide.name}:{book.guide.edition or ''}"
+    if client is not None:
+        name += f":{client.slug}"
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, name)}"
 
 
@@ -62,9 +65,15 @@ def modified(book: Book) -> dt.datetime:
     return dt.datetime.combine(day, dt.time())
 
 
-def _metadata(ebook: epub.EpubBook, book: Book, has_images: bool) -> None:
+def _metadata(ebook: epub.EpubBook, book: Book, has_images: bool,
+              client: Edition | None = None) -> None:
     guide = book.guide
-    ebook.set_identifier(book_identifier(book))
+    ebook.set_identifier(book_identifier(book, client))
+    if client is not None:
+        ebook.add_metadata("DC", "identifier", client.edition_id, {"id": "client-edition"})
+        ebook.add_metadata(None, "meta", client.name, {"property": "dcterms:audience"})
+        ebook.add_metadata("DC", "contributor", client.lawyer or guide.publisher or guide.title,
+                           {"id": "lawyer"})
     ebook.set_title(guide.title)
     ebook.set_language(guide.language)
     ebook.add_author(guide.author or guide.publisher or guide.title)
@@ -126,14 +135,14 @@ def _chapter_body(theme: Theme, book: Book, chapter: Chapter) -> str:
                                                   else m.group(2)) + m.group(3), body)
 
 
-def render_epub(book: Book, theme: Theme, root: Path) -> RenderedEpub:
+def render_epub(book: Book, theme: Theme, root: Path, client: Edition | None = None) -> RenderedEpub:
     """The EPUB in memory, with warnings. Nothing is written here."""
     guide = book.guide
     images = sorted({image for chapter in book.chapters for image in chapter.article.images})
     ebook = epub.EpubBook()
-    _metadata(ebook, book, has_images=bool(images))
+    _metadata(ebook, book, has_images=bool(images), client=client)
 
-    cover_name, cover_data, warnings = cover_image(book, theme, root)
+    cover_name, cover_data, warnings = cover_image(book, theme, root, client)
     ebook.set_cover(cover_name, cover_data, create_page=False)
 
     embed = bool(theme.options.get("epub_embed_fonts"))
@@ -154,7 +163,8 @@ def render_epub(book: Book, theme: Theme, root: Path) -> RenderedEpub:
         f'<div class="cover-image"><img src="{cover_name}" alt="封面:{escape(guide.title)}"/></div>',
         lang)]
     spine.append(_document(ebook, css, "titlepage", "titlepage.xhtml", guide.title,
-                           render_template(theme, "partials/titlepage.html", book), lang))
+                           render_template(theme, "partials/titlepage.html", book, client=client),
+                           lang))
     spine.append(_document(ebook, css, "copyright", "copyright.xhtml", "版权信息",
                            render_template(theme, "partials/copyright.html", book), lang))
     spine.append("nav")

@@ -24,9 +24,10 @@ def same_document_link(article: Article) -> str:
 def render_template(theme: Theme, template: str, book: Book, **extra) -> str:
     """Render a theme template with the context every template can rely on:
     book, guide, subject, options, link_to(article) for cross-references, and qr(url), which
-    gives an inline SVG QR code where the format has one (print) and is None elsewhere."""
+    gives an inline SVG QR code where the format has one (print) and is None elsewhere, and
+    client, the client Edition the book is prepared for (None for the firm's own edition)."""
     context = dict(book=book, guide=book.guide, subject=subject(book), options=theme.options,
-                   link_to=same_document_link, qr=None)
+                   link_to=same_document_link, qr=None, client=None)
     context.update(extra)
     return theme.render(template, **context)
 

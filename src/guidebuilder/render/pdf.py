@@ -115,25 +115,45 @@ def _chars(chars: list[str]) -> str:
 class RenderedPdf:
     data: bytes
     pages: int
+    front_pages: int  # the cover and title page, which a client edition replaces
     warnings: list[str]
+
+
+def layout(html: str, book: Book, theme: Theme, root: Path, *, print_mode: bool | None = None,
+           check: bool = False) -> tuple[weasyprint.Document, list[str]]:
+    """Lay out themed HTML with the theme's print stylesheets at the guide's page size."""
+    guide = book.guide
+    stylesheets = theme.stylesheets("print")
+    if guide.print_mode if print_mode is None else print_mode:
+        stylesheets += theme.stylesheets("print-mode")
+    if check:
+        check_fonts(book, theme, html, stylesheets)
+    fetcher = ProjectFetcher([root / "articles", *theme.folders])
+    with captured_weasyprint_log() as warnings:
+        css = [weasyprint.CSS(filename=str(p), url_fetcher=fetcher) for p in stylesheets]
+        css.append(weasyprint.CSS(string=f"@page {{ size: {guide.page_size}; }}"))
+        document = weasyprint.HTML(string=html, base_url=(root / "articles").as_uri() + "/",
+                                   url_fetcher=fetcher).render(stylesheets=css)
+    return document, warnings
+
+
+def pdf_bytes(document: weasyprint.Document, identity: str) -> bytes:
+    """The PDF of a laid-out document, with a file identifier that depends only on `identity`."""
+    identifier = hashlib.sha256(identity.encode()).hexdigest()[:32]
+    output = io.BytesIO()
+    with captured_weasyprint_log():
+        document.write_pdf(output, pdf_identifier=identifier.encode())
+    return output.getvalue()
+
+
+def page_of(document: weasyprint.Document, anchor: str) -> int:
+    """The 0-based index of the page holding `anchor`."""
+    return next(i for i, page in enumerate(document.pages) if anchor in page.anchors)
 
 
 def render_pdf(book: Book, theme: Theme, root: Path) -> RenderedPdf:
     """The PDF in memory, with WeasyPrint's warnings. Nothing is written here."""
     html = render_template(theme, "book.html", book, qr=qr_svg)
-    stylesheets = theme.stylesheets("print")
-    if book.guide.print_mode:
-        stylesheets += theme.stylesheets("print-mode")
-    check_fonts(book, theme, html, stylesheets)
-    guide = book.guide
-    fetcher = ProjectFetcher([root / "articles", *theme.folders])
-    identifier = hashlib.sha256(f"{guide.name}\0{guide.edition}".encode()).hexdigest()[:32]
-    output = io.BytesIO()
-    with captured_weasyprint_log() as warnings:
-        document = weasyprint.HTML(string=html, base_url=(root / "articles").as_uri() + "/",
-                                   url_fetcher=fetcher)
-        css = [weasyprint.CSS(filename=str(p), url_fetcher=fetcher) for p in stylesheets]
-        css.append(weasyprint.CSS(string=f"@page {{ size: {guide.page_size}; }}"))
-        rendered = document.render(stylesheets=css)
-        rendered.write_pdf(output, pdf_identifier=identifier.encode())
-    return RenderedPdf(output.getvalue(), len(rendered.pages), warnings)
+    document, warnings = layout(html, book, theme, root, check=True)
+    data = pdf_bytes(document, f"{book.guide.name}\0{book.guide.edition}")
+    return RenderedPdf(data, len(document.pages), page_of(document, "copyright-page"), warnings)

@@ -1,0 +1,104 @@
+"""Client editions of the PDF, made from the firm's edition without laying the book out again.
+
+The book is laid out once. For each client, only the cover and title page are laid out anew
+(they say who the edition is for); they replace the first pages, and every page gets an
+overlay with the client's footer line and, if asked, a light diagonal watermark. The watermark
+is an image, so the page text (and its extraction) stays exactly as it was.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import math
+
+import pikepdf
+from PIL import Image, ImageDraw, ImageFont
+
+from .. import fonts
+from ..errors import GuideError
+from ..model import Book, Edition
+from ..theme import Theme
+from .html import render_template
+from .pdf import RenderedPdf, layout, pdf_bytes
+
+PAGE_MM = {"A4": (210, 297), "A5": (148, 210), "Letter": (215.9, 279.4)}
+WATERMARK_DPI = 100
+
+
+def watermark_png(text: str, page_size: str, theme: Theme) -> bytes:
+    """Light grey text repeated along diagonals, on a transparent page-sized image."""
+    width_mm, height_mm = PAGE_MM[page_size]
+    width, height = (round(v / 25.4 * WATERMARK_DPI) for v in (width_mm, height_mm))
+    font_file = fonts.installed(theme.fonts[-1])[0]
+    font = ImageFont.truetype(font_file.file, size=round(WATERMARK_DPI * 0.32),
+                              index=font_file.index)
+    side = math.ceil(math.hypot(width, height))
+    canvas = Image.new("RGBA", (side, side), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(canvas)
+    step_x = round(draw.textlength(text, font=font)) + WATERMARK_DPI
+    step_y = WATERMARK_DPI * 2
+    for row, y in enumerate(range(0, side, step_y)):
+        for x in range(-step_x + (row % 2) * step_x // 2, side, step_x):
+            draw.text((x, y), text, font=font, fill=(110, 120, 132, 26))
+    rotated = canvas.rotate(30, resample=Image.Resampling.BICUBIC)
+    left, top = (side - width) // 2, (side - height) // 2
+    output = io.BytesIO()
+    rotated.crop((left, top, left + width, top + height)).save(output, format="PNG")
+    return output.getvalue()
+
+
+def render_edition_pdf(base: RenderedPdf, book: Book, theme: Theme, root, client: Edition) -> RenderedPdf:
+    guide = book.guide
+    absent = fonts.missing(" ".join(filter(None, [client.name, client.lawyer, client.contact,
+                                                  client.edition_id, client.watermark])),
+                           theme.fonts)
+    if absent:
+        raise GuideError(f"edition '{client.slug}': characters {', '.join(sorted(absent))} are "
+                         f"not in the fonts ({', '.join(theme.fonts)})", guide.path)
+    image = None
+    if client.watermark:
+        image = "data:image/png;base64," + base64.b64encode(
+            watermark_png(client.watermark, guide.page_size, theme)).decode("ascii")
+    html = render_template(theme, "edition_pages.html", book, client=client, watermark_image=image)
+    pages, warnings = layout(html, book, theme, root)
+    if len(pages.pages) != base.front_pages + 1:
+        raise GuideError(f"theme '{theme.name}': edition_pages.html makes {len(pages.pages)} "
+                         f"pages; it must make the {base.front_pages} front pages of the book "
+                         "and one overlay page")
+    data = _compose(base.data, pdf_bytes(pages, f"{guide.name}\0{guide.edition}\0{client.slug}"),
+                    base.front_pages, client)
+    return RenderedPdf(data, base.pages, base.front_pages, warnings)
+
+
+OVERLAY = pikepdf.Name("/GuidebuilderOverlay")
+
+
+def _stamp(pdf: pikepdf.Pdf, form: pikepdf.Object) -> None:
+    """Draw `form` over every page, scaled from its box to the page's. (pikepdf's add_overlay
+    names the resource randomly, which would make the output differ from build to build.)"""
+    save = pdf.make_stream(b"q\n")
+    box = pikepdf.Rectangle(form.BBox)
+    for page in pdf.pages:
+        target = pikepdf.Rectangle(page.mediabox)
+        sx, sy = target.width / box.width, target.height / box.height
+        matrix = [sx, 0, 0, sy, target.llx - box.llx * sx, target.lly - box.lly * sy]
+        page.add_resource(form, pikepdf.Name.XObject, name=OVERLAY)
+        draw = " ".join(f"{v:.6f}".rstrip("0").rstrip(".") for v in matrix)
+        page.contents_add(save, prepend=True)
+        page.contents_add(pdf.make_stream(f"Q q {draw} cm {OVERLAY} Do Q\n".encode()))
+
+
+def _compose(base: bytes, edition_pages: bytes, front_pages: int, client: Edition) -> bytes:
+    with pikepdf.open(io.BytesIO(base)) as pdf, pikepdf.open(io.BytesIO(edition_pages)) as new:
+        for index in range(front_pages):
+            pdf.pages[index] = new.pages[index]
+        _stamp(pdf, pdf.copy_foreign(new.pages[front_pages].as_form_xobject()))
+        pdf.docinfo["/GuidebuilderClient"] = client.name
+        pdf.docinfo["/GuidebuilderEditionID"] = client.edition_id
+        if client.lawyer:
+            pdf.docinfo["/GuidebuilderLawyer"] = client.lawyer
+        output = io.BytesIO()
+        pdf.save(output, deterministic_id=True, compress_streams=True,
+                 object_stream_mode=pikepdf.ObjectStreamMode.generate)
+        return output.getvalue()
