@@ -4,7 +4,9 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 OUT    ?= build
 
-.PHONY: help install system-packages pdf epub all check list test clean
+N ?= 200
+
+.PHONY: help install system-packages pdf epub all check list test bench clean
 
 help:
 	@echo "make install   install everything (system packages, fonts, Python environment)"
@@ -14,6 +16,7 @@ help:
 	@echo "make check     check every article and guide without building"
 	@echo "make list      list the guides and the article categories"
 	@echo "make test      run the test suite"
+	@echo "make bench     benchmark on a synthetic corpus (N=200 articles; make bench N=1000)"
 	@echo "make clean     remove build/"
 
 install: system-packages $(VENV)/.installed
@@ -41,6 +44,9 @@ check list: $(VENV)/.installed
 
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest
+
+bench: $(VENV)/.installed
+	$(BIN)/python bench/run.py --articles $(N) --out $(OUT)/bench
 
 clean:
 	rm -rf $(OUT)
