@@ -6,12 +6,11 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from pdfbook import PdfBook
 
 from guidebuilder.build import build
 from guidebuilder.errors import Problems
 from guidebuilder.reader import read_corpus
-
-from pdfbook import PdfBook
 
 REPO = Path(__file__).resolve().parents[1]
 

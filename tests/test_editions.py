@@ -7,12 +7,11 @@ import json
 
 import pytest
 import weasyprint
-
-from guidebuilder.build import build
-from pdfbook import PdfBook, squeeze
-
 from conftest import run_cli, write
 from epubbook import EpubBook, run_epubcheck
+from pdfbook import PdfBook, squeeze
+
+from guidebuilder.build import build
 
 EDITIONS = """\
 editions:

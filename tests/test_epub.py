@@ -6,12 +6,11 @@ import datetime as dt
 from xml.etree import ElementTree
 
 import pytest
-
-from guidebuilder.build import build
-from pdfbook import squeeze
-
 from conftest import REPO, run_cli
 from epubbook import NS, EpubBook, run_epubcheck
+from pdfbook import squeeze
+
+from guidebuilder.build import build
 
 GUIDES = sorted(p.stem for p in (REPO / "guides").glob("*.yml"))
 
@@ -100,17 +99,17 @@ def test_chapter_text_is_the_article_text(sample_epubs, sample_corpus):
 
 
 def test_related_links_in_and_out_of_the_book(tiny_epub):
-    chapter = "yuqi.xhtml"
-    assert "jiedai.xhtml#article-jiedai" in tiny_epub.links(chapter)
+    chapter = "article-yuqi.xhtml"
+    assert "article-jiedai.xhtml#article-jiedai" in tiny_epub.links(chapter)
     assert "https://other.example/a.html" in tiny_epub.links(chapter)
-    assert "https://law.example/ld/3.html" in tiny_epub.links("xieshang.xhtml")
+    assert "https://law.example/ld/3.html" in tiny_epub.links("article-xieshang.xhtml")
     assert "见第" not in tiny_epub.text(chapter)
 
 
 def test_reprint_names_the_original(tiny_epub):
-    text = squeeze(tiny_epub.text("jiedai.xhtml"))
+    text = squeeze(tiny_epub.text("article-jiedai.xhtml"))
     assert "本文为转载文章，原文：法治周刊原文" in text
-    assert "https://journal.example/p/9.html" in tiny_epub.links("jiedai.xhtml")
+    assert "https://journal.example/p/9.html" in tiny_epub.links("article-jiedai.xhtml")
 
 
 def test_same_input_gives_the_same_epub_bytes(tiny_project, tmp_path):
@@ -146,10 +145,10 @@ def test_modified_date_falls_back_to_the_newest_article(tiny_project, tmp_path):
 
 
 def test_a_theme_can_embed_its_fonts(tiny_project, tmp_path):
-    from fontTools.ttLib import TTFont
     import io
 
     from conftest import write
+    from fontTools.ttLib import TTFont
 
     write(tiny_project / "themes/embedded/theme.yml", "options:\n  epub_embed_fonts: true\n")
     guide = tiny_project / "guides" / "ceshi.yml"

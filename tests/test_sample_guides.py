@@ -5,11 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
-
-from guidebuilder.render.html import visible_text
+from conftest import REPO
 from pdfbook import qr_codes, squeeze
 
-from conftest import REPO
+from guidebuilder.render.html import visible_text
 
 GUIDES = sorted(p.stem for p in (REPO / "guides").glob("*.yml"))
 APPENDIX = "文章来源"

@@ -5,10 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
-
-from pdfbook import PdfBook, qr_codes, squeeze
-
 from conftest import build_pdf, run_cli, write
+from pdfbook import PdfBook, qr_codes, squeeze
 
 
 @pytest.fixture

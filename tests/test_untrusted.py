@@ -8,11 +8,10 @@ import threading
 import zipfile
 
 import pytest
-
-from guidebuilder.build import build
+from conftest import article, run_cli, write
 from pdfbook import PdfBook
 
-from conftest import article, run_cli, write
+from guidebuilder.build import build
 
 SECRET = "SECRET-7f3a9c-本机机密"
 

@@ -5,7 +5,17 @@ from __future__ import annotations
 import datetime as dt
 
 from .errors import Problems
-from .model import Article, Book, Category, Chapter, Corpus, Guide, Part, RelatedLink, RelatedRef
+from .model import (
+    Article,
+    Book,
+    Category,
+    Chapter,
+    Corpus,
+    Guide,
+    Part,
+    RelatedLink,
+    RelatedRef,
+)
 
 
 class ArticleIndex:
@@ -103,8 +113,9 @@ def _warn_stale(guide: Guide, articles: list[Article], problems: Problems) -> No
 
 
 def assemble(corpus: Corpus, guide: Guide, problems: Problems) -> Book:
-    """The book for one guide. Errors go to `problems`; the caller raises if there are any."""
-    index = check_related(corpus, problems)
+    """The book for one guide. Errors go to `problems`; the caller raises if there are any.
+    (The corpus's `related:` entries are checked once for all guides, by check_related.)"""
+    index = ArticleIndex(corpus.articles)
     included = _keys(guide, "include", index, problems)
     excluded = _keys(guide, "exclude", index, problems)
     selected: list[tuple[Category, list[Article]]] = []
@@ -114,6 +125,9 @@ def assemble(corpus: Corpus, guide: Guide, problems: Problems) -> Book:
         if category is None:
             known = ", ".join(c.name for c in corpus.categories) or "none"
             problems.error(f"unknown category '{name}' (categories: {known})", guide.path, line)
+            continue
+        if any(category is chosen for chosen, _ in selected):
+            problems.error(f"category '{name}' is listed twice", guide.path, line)
             continue
         articles = [a for a in corpus.in_category(category.name)
                     if (_selected(guide, a) or a.slug in included) and a.slug not in excluded]

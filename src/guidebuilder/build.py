@@ -10,11 +10,12 @@ from pathlib import Path
 from .assemble import assemble, check_related
 from .config import add_client_editions, guide_paths, read_guide
 from .errors import GuideError, Problem, Problems
-from .files import write_atomically
+from .files import StagedFiles
 from .manifest import manifest
 from .model import Book, Corpus, Edition, Guide
 from .reader import read_corpus
-from .theme import load_theme
+from .render.text import check_text
+from .theme import Theme, load_theme
 
 log = logging.getLogger("guidebuilder")
 FORMATS = ("pdf", "epub")
@@ -39,21 +40,65 @@ def load_project(root: Path, problems: Problems) -> Project:
     return Project(root=root, corpus=corpus, guides=tuple(guides))
 
 
+@dataclass(frozen=True)
+class Plan:
+    """One guide, ready to render: its book, its theme and the editions to make."""
+
+    book: Book
+    theme: Theme
+    clients: tuple[Edition | None, ...]
+
+
+def prepare(project: Project, guides: list[Guide], problems: Problems,
+            edition: str | None = None) -> list[Plan]:
+    """Everything that can be known before rendering, checked for every guide at once: the
+    selection, the theme, the fonts against every character, the cover, the output names.
+    Problems go to `problems`; a plan is returned for each guide that could be prepared."""
+    check_related(project.corpus, problems)
+    plans = []
+    for guide in guides:
+        book = assemble(project.corpus, guide, problems)
+        try:
+            theme = load_theme(guide.theme, project.root)
+        except GuideError as exc:
+            problems.items.extend(Problem(p.message, guide.path, guide.line("theme"))
+                                  for p in exc.problems)
+            continue
+        try:
+            clients = _editions(guide, edition)
+            check_text(book, theme, clients)
+        except GuideError as exc:
+            problems.extend(exc)
+            continue
+        if guide.cover is not None:
+            cover = project.root / guide.cover
+            if not cover.is_file() or cover.suffix.lower() not in (".png", ".jpg", ".jpeg"):
+                problems.error(f"cover '{guide.cover}' must be a PNG or JPEG file in the project",
+                               guide.path, guide.line("cover"))
+        plans.append(Plan(book, theme, tuple(clients)))
+    _check_output_names(plans, problems)
+    return plans
+
+
+def _check_output_names(plans: list[Plan], problems: Problems) -> None:
+    written: dict[str, Guide] = {}
+    for plan in plans:
+        for client in plan.clients:
+            name = output_name(plan.book.guide, client, "pdf")
+            other = written.setdefault(name, plan.book.guide)
+            if other is not plan.book.guide:
+                problems.error(f"guides '{other.name}' and '{plan.book.guide.name}' would both "
+                               f"write {name}: rename a guide or an edition slug",
+                               plan.book.guide.path, plan.book.guide.line("editions"))
+
+
 def check(root: Path) -> Problems:
-    """Validate every article and guide without rendering; every problem found, in one list."""
+    """Validate every article and guide without laying anything out; every problem, at once."""
     problems = Problems()
     project = load_project(root, problems)
     if not guide_paths(root):
         problems.warn(f"no guides in {root / 'guides'}")
-    check_related(project.corpus, problems)
-    for guide in project.guides:
-        guide_problems = Problems()
-        assemble(project.corpus, guide, guide_problems)
-        try:
-            load_theme(guide.theme, root)
-        except GuideError as exc:
-            guide_problems.extend(exc)
-        problems.items.extend(p for p in guide_problems.items if p not in problems.items)
+    prepare(project, list(project.guides), problems)
     return problems
 
 
@@ -66,7 +111,7 @@ def select_guides(project: Project, names: list[str]) -> list[Guide]:
     unknown = [n for n in names if n not in by_name]
     if unknown:
         raise GuideError(f"no guide named {', '.join(unknown)} (guides: {', '.join(by_name) or 'none'})")
-    return [by_name[n] for n in names]
+    return [by_name[n] for n in dict.fromkeys(names)]
 
 
 def manifest_path(output: Path) -> Path:
@@ -94,40 +139,43 @@ def build(root: Path, names: list[str], formats: list[str], out: Path,
     """Build the named guides (all when none) in each format, for the firm and for every client
     edition (or only `edition`). Returns the outputs and the warnings.
 
-    Every guide is assembled before anything is rendered, so a bad input stops the run before
-    any output is touched. A guide is laid out once; client editions reuse that layout.
+    Everything is checked before anything is laid out, and every output is staged in a
+    temporary file and renamed into place only when all of them are made: a run that fails
+    changes nothing on disk. A guide is laid out once; client editions reuse that layout.
     """
     problems = Problems()
     project = load_project(root, problems)
     guides = select_guides(project, names)
     problems.raise_if_errors()
-    books = [assemble(project.corpus, guide, problems) for guide in guides]
+    plans = prepare(project, guides, problems, edition)
     problems.raise_if_errors()
-    targets = {book.guide.name: _editions(book.guide, edition) for book in books}
     warnings = list(problems.warnings)
     if strict and warnings:
         raise GuideError([Problem(p.message, p.path, p.line) for p in warnings])
     outputs = []
-    for book in books:
-        theme = load_theme(book.guide.theme, root)
-        for fmt in formats:
-            for client, data, found in _render(fmt, book, theme, root, targets[book.guide.name]):
-                warnings.extend(Problem(f"WeasyPrint: {m}", book.guide.path, warning=True)
-                                for m in found)
-                if strict and warnings:
-                    raise GuideError([Problem(p.message, p.path, p.line) for p in warnings])
-                target = out / output_name(book.guide, client, fmt)
-                write_atomically(target, data)
-                write_atomically(manifest_path(target), manifest(book, target, data, root, client))
-                outputs.append(target)
-                # WeasyPrint's laid-out documents are full of reference cycles: collect them
-                # now, or fifty client editions hold fifty layouts (1.8 GB measured, not 0.4)
-                gc.collect()
+    with StagedFiles() as staged:
+        for plan in plans:
+            book = plan.book
+            for fmt in formats:
+                for client, data, found in _render(fmt, plan, root):
+                    warnings.extend(Problem(f"WeasyPrint: {m}", book.guide.path, warning=True)
+                                    for m in found)
+                    if strict and warnings:
+                        raise GuideError([Problem(p.message, p.path, p.line) for p in warnings])
+                    target = out / output_name(book.guide, client, fmt)
+                    staged.stage(target, data)
+                    staged.stage(manifest_path(target), manifest(book, target, data, root, client))
+                    outputs.append(target)
+                    # WeasyPrint's laid-out documents are full of reference cycles: collect
+                    # them now, or fifty client editions hold fifty layouts (1.8 GB, not 0.4)
+                    gc.collect()
+        staged.commit()
     return outputs, warnings
 
 
-def _render(fmt: str, book: Book, theme, root: Path, clients: list[Edition | None]):
+def _render(fmt: str, plan: Plan, root: Path):
     """(client, bytes, warnings) for each edition, rendered one at a time."""
+    book, theme, clients = plan.book, plan.theme, plan.clients
     if fmt == "pdf":
         from .render.edition import render_edition_pdf
         from .render.pdf import render_pdf
@@ -140,12 +188,10 @@ def _render(fmt: str, book: Book, theme, root: Path, clients: list[Edition | Non
             else:
                 rendered = render_edition_pdf(base, book, theme, root, client)
                 yield client, rendered.data, rendered.warnings
-    elif fmt == "epub":
+    else:
         from .render.epub import render_epub
 
         for client in clients:
             rendered = render_epub(book, theme, root, client)
             log.info("%s: %d documents", book.guide.name, rendered.documents)
             yield client, rendered.data, rendered.warnings
-    else:
-        raise GuideError(f"unknown format '{fmt}' (formats: {', '.join(FORMATS)})")

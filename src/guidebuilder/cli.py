@@ -135,7 +135,7 @@ def _import(root: Path, args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    root = getattr(args, "root", Path.cwd())
+    root = Path(getattr(args, "root", Path.cwd())).resolve()
     verbose = getattr(args, "verbose", False)
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
                         format="%(message)s", stream=sys.stderr)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from pathlib import Path
 
 from .errors import GuideError, Problems
 from .frontmatter import Located, parse_yaml_mapping
 from .model import Edition, Guide, Rights
-from .slugs import pinyin_slug
 from .reader import parse_date, read_text, text_list, text_value
+from .slugs import pinyin_slug
 
 PAGE_SIZES = ("A4", "A5", "Letter")
 GUIDE_KEYS = {
@@ -79,6 +80,10 @@ def read_guide(path: Path, problems: Problems) -> Guide | None:
         stale = None
     for key in sorted(set(meta.data) - GUIDE_KEYS):
         problems.warn(f"unknown key '{key}' is kept but not used", path, meta.line(key))
+    language = get(text_value, meta, "language", path, default="zh-CN")
+    if not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*", language):
+        problems.error(f"language '{language}' is not a language tag like zh-CN", path,
+                       meta.line("language"))
 
     guide = Guide(
         name=path.stem,
@@ -88,7 +93,7 @@ def read_guide(path: Path, problems: Problems) -> Guide | None:
         subtitle=get(text_value, meta, "subtitle", path),
         publisher=get(text_value, meta, "publisher", path),
         author=get(text_value, meta, "author", path),
-        language=get(text_value, meta, "language", path, default="zh-CN"),
+        language=language,
         edition=get(text_value, meta, "edition", path),
         date=dates.get("date"),
         tags=get(text_list, meta, "tags", path, default=()),
@@ -121,9 +126,14 @@ def _edition(data: object, guide_name: str, path: Path, line: int | None, proble
              slug: str | None = None) -> Edition | None:
     """One edition from a mapping: `client` (required), `slug`, `id`, `lawyer`, `contact`,
     `watermark`."""
-    if not isinstance(data, dict) or not str(data.get("client") or "").strip():
+    if not isinstance(data, dict) or not isinstance(data.get("client"), (str, int)) \
+            or not str(data["client"]).strip():
         problems.error("an edition needs at least 'client: <name>'", path, line)
         return None
+    for key in ("slug", "id", "lawyer", "contact", "watermark"):
+        if isinstance(data.get(key), (list, dict)):
+            problems.error(f"edition '{key}' must be text, not a list or mapping", path, line)
+            return None
     for key in sorted(set(data) - EDITION_KEYS):
         problems.warn(f"unknown edition key '{key}' is kept but not used", path, line)
     name = str(data["client"]).strip()
@@ -137,7 +147,8 @@ def _edition(data: object, guide_name: str, path: Path, line: int | None, proble
         return str(value).strip() if value not in (None, "") else None
 
     return Edition(slug=slug, name=name, edition_id=text("id") or f"{guide_name}-{slug}",
-                   lawyer=text("lawyer"), contact=text("contact"), watermark=text("watermark"))
+                   lawyer=text("lawyer"), contact=text("contact"), watermark=text("watermark"),
+                   source=path, line=line)
 
 
 def _editions(meta: Located, path: Path, guide_name: str, problems: Problems) -> tuple[Edition, ...]:

@@ -8,6 +8,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from .errors import GuideError
+
 
 def _temporary_prefix(path: Path, pid: int) -> str:
     return f".{path.name}.{pid}."
@@ -32,18 +34,59 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def _file_mode() -> int:
+    """What a plain open() would give a new file (mkstemp makes it private)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+class StagedFiles:
+    """Files written to temporary files beside their targets as they are made, and renamed
+    into place together by `commit()`. Leaving the block without committing removes the
+    temporary files: a run that fails half-way changes nothing on disk."""
+
+    def __init__(self) -> None:
+        self._staged: list[tuple[Path, Path]] = []
+
+    def __enter__(self) -> "StagedFiles":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        for temporary, _ in self._staged:
+            temporary.unlink(missing_ok=True)
+        self._staged.clear()
+
+    def stage(self, path: Path, data: bytes) -> None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            remove_stale_temporaries(path)
+            fd, name = tempfile.mkstemp(dir=path.parent, suffix=".part",
+                                        prefix=_temporary_prefix(path, os.getpid()))
+        except OSError as exc:
+            raise GuideError(f"cannot write {path}: {exc.strerror}") from None
+        temporary = Path(name)
+        self._staged.append((temporary, path))
+        try:
+            with os.fdopen(fd, "wb") as stream:
+                stream.write(data)
+                stream.flush()
+                os.fsync(stream.fileno())
+            os.chmod(temporary, _file_mode())
+        except OSError as exc:
+            raise GuideError(f"cannot write {path}: {exc.strerror}") from None
+
+    def commit(self) -> None:
+        try:
+            for temporary, path in self._staged:
+                os.replace(temporary, path)
+        except OSError as exc:
+            raise GuideError(f"cannot write {path}: {exc.strerror}") from None
+        self._staged.clear()
+
+
 def write_atomically(path: Path, data: bytes) -> None:
     """Write to a temporary file beside `path`, then rename: never a half-written output."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    remove_stale_temporaries(path)
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=_temporary_prefix(path, os.getpid()),
-                                     suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with StagedFiles() as staged:
+        staged.stage(path, data)
+        staged.commit()

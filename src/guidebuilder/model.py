@@ -105,6 +105,8 @@ class Edition:
     lawyer: str | None = None
     contact: str | None = None
     watermark: str | None = None
+    source: Path | None = field(default=None, compare=False)  # where it was defined
+    line: int | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,8 @@ from typing import Any
 from .errors import GuideError, Problems
 from .frontmatter import Located, parse_yaml_mapping, split
 from .markdown_ext import Converter
-from .sanitize import clean_article_html
 from .model import Article, Category, Corpus, Link, RelatedRef, Unread
+from .sanitize import clean_article_html
 
 ARTICLE_KEYS = {
     "title", "category", "author", "date", "updated", "summary", "tags", "source_url",
@@ -23,6 +23,8 @@ ARTICLE_KEYS = {
 }
 CATEGORY_FILE = "_category.yml"
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_SLUG = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
+WEB_URL = re.compile(r"https?://\S+$")
 
 
 def read_text(path: Path) -> str:
@@ -82,10 +84,12 @@ def text_list(meta: Located, key: str, path: Path) -> tuple[str, ...]:
 def _link(value: Any, key: str, path: Path, line: int | None) -> Link:
     if isinstance(value, str) and value.strip():
         text = value.strip()
-        return Link(title=text, url=text if re.match(r"https?://", text) else None)
+        return Link(title=text, url=text if WEB_URL.match(text) else None)
     if isinstance(value, dict) and value.get("title"):
-        url = value.get("url")
-        return Link(title=str(value["title"]).strip(), url=str(url).strip() if url else None)
+        url = str(value["url"]).strip() if value.get("url") else None
+        if url and not WEB_URL.match(url):
+            raise GuideError(f"'{key}' url '{url}' is not an http(s) URL", path, line)
+        return Link(title=str(value["title"]).strip(), url=url)
     raise GuideError(f"'{key}' needs a title (and a url), e.g. {{title: ..., url: ...}}", path, line)
 
 
@@ -154,12 +158,15 @@ def read_article(path: Path, root: Path, category: Category, converter: Converte
         problems.error("a reprint must name 'reprinted_from' (title and url)", path, meta.line("origin"))
 
     source_url = guarded(text_value, meta, "source_url", path)
-    if source_url and not re.match(r"https?://\S+$", source_url):
+    if source_url and not WEB_URL.match(source_url):
         problems.error(f"source_url '{source_url}' is not an http(s) URL", path, meta.line("source_url"))
     for key in sorted(set(meta.data) - ARTICLE_KEYS):
         problems.warn(f"unknown key '{key}' is kept but not used", path, meta.line(key))
 
     slug = path.stem
+    if not _SLUG.fullmatch(slug):
+        problems.error(f"file name '{path.name}' is the article's slug and may hold only ASCII "
+                       "letters, digits, - and _ (e.g. xinyong-ka-yuqi.md)", path)
     clean = clean_article_html(converter.convert(document.body), f"article-{slug}-",
                                path.parent, root / "articles")
     for written in clean.missing:
@@ -227,6 +234,9 @@ def read_corpus(root: Path, problems: Problems) -> Corpus:
             continue
         category = read_category(folder, problems)
         categories.append(category)
+        if not _SLUG.fullmatch(folder.name):
+            problems.error(f"folder name '{folder.name}' may hold only ASCII letters, digits, - "
+                           "and _ (name the category in its _category.yml: name: 信用卡)", folder)
         for path in files:
             article = read_article(path, root, category, converter, problems)
             if article is not None:

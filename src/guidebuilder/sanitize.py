@@ -14,7 +14,7 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 import nh3
 
@@ -37,9 +37,12 @@ STYLE_PROPERTIES = {
     "text-indent", "vertical-align",
 }
 LINK_SCHEMES = {"http", "https", "mailto"}
+IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
 _DROPPED_TAG = re.compile(r"<\s*(script|style|iframe|object|embed|form|link|meta|base|svg|math|input|"
                           r"button|textarea|frame|frameset|applet|audio|video|source|track)\b", re.I)
 _EVENT_HANDLER = re.compile(r"<[^>]*\son[a-z]+\s*=", re.I)
+_IMG_WITHOUT_SRC = re.compile(r"<img\b(?![^>]*\bsrc=)[^>]*>")
+_URL_SCHEME = re.compile(r"""\b(?:href|src)\s*=\s*["']?\s*([a-z][a-z0-9+.-]*):""", re.I)
 
 
 @dataclass
@@ -74,8 +77,12 @@ def clean_article_html(html: str, id_prefix: str, article_dir: Path, articles_ro
         if not real.is_file():
             result.missing.append(src)
             return None
+        if posixpath.splitext(relative)[1].lower() not in IMAGE_TYPES:
+            result.removed.append((src, "an image type that e-book readers cannot show "
+                                        f"(use {', '.join(sorted(IMAGE_TYPES))})"))
+            return None
         result.images.append(relative)
-        return relative
+        return quote(relative)
 
     def attribute(tag: str, name: str, value: str) -> str | None:
         if name == "id":
@@ -95,7 +102,10 @@ def clean_article_html(html: str, id_prefix: str, article_dir: Path, articles_ro
         result.removed.append((match.group(0), f"a <{match.group(1).lower()}> element"))
     for match in _EVENT_HANDLER.finditer(html):
         result.removed.append((match.group(0), "an event handler attribute"))
-    result.html = nh3.clean(
+    for match in _URL_SCHEME.finditer(html):  # nh3 drops these before the filter sees them
+        if match.group(1).lower() not in LINK_SCHEMES | {"data", "file"}:
+            result.removed.append((match.group(1) + ":", f"a '{match.group(1)}:' URL"))
+    cleaned = nh3.clean(
         html,
         tags=TAGS,
         clean_content_tags={"script", "style"},
@@ -106,4 +116,5 @@ def clean_article_html(html: str, id_prefix: str, article_dir: Path, articles_ro
         url_schemes=LINK_SCHEMES | {"data", "file"},
         filter_style_properties=STYLE_PROPERTIES,
     )
+    result.html = _IMG_WITHOUT_SRC.sub("", cleaned)  # its src was refused: nothing to show
     return result

@@ -4,11 +4,10 @@ and a theme only needs to ship the files it changes."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
-
-import datetime as dt
 
 import jinja2
 

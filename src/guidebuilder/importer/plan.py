@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import GuideError
+from ..slugs import article_slug, pinyin_slug
 from .library import Library
 from .page import Page
-from ..slugs import article_slug, pinyin_slug
 
 
 @dataclass(frozen=True)

@@ -50,12 +50,6 @@ def watermark_png(text: str, page_size: str, theme: Theme) -> bytes:
 
 def render_edition_pdf(base: RenderedPdf, book: Book, theme: Theme, root, client: Edition) -> RenderedPdf:
     guide = book.guide
-    absent = fonts.missing(" ".join(filter(None, [client.name, client.lawyer, client.contact,
-                                                  client.edition_id, client.watermark])),
-                           theme.fonts)
-    if absent:
-        raise GuideError(f"edition '{client.slug}': characters {', '.join(sorted(absent))} are "
-                         f"not in the fonts ({', '.join(theme.fonts)})", guide.path)
     image = None
     if client.watermark:
         image = "data:image/png;base64," + base64.b64encode(

@@ -8,13 +8,14 @@ is rewritten with fixed entry times, in the same order, with `mimetype` first an
 from __future__ import annotations
 
 import datetime as dt
-from html import escape
 import io
 import mimetypes
 import re
 import uuid
 import zipfile
+from urllib.parse import quote
 from dataclasses import dataclass
+from html import escape
 from pathlib import Path
 
 from ebooklib import epub
@@ -27,6 +28,7 @@ from .html import render_template, subject, visible_text
 
 STYLESHEET = "style/book.css"
 _IMG_SRC = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]+)(")')
+_UNDESCRIBED_IMAGE = re.compile(r'<img\b(?![^>]*\balt="[^"]+")[^>]*>')
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,8 @@ class RenderedEpub:
 
 
 def chapter_file(article: Article) -> str:
-    return f"{article.slug}.xhtml"
+    """`article-<slug>.xhtml`: the prefix keeps articles apart from cover, nav, part openers."""
+    return f"{article.anchor}.xhtml"
 
 
 def part_file(part: Part) -> str:
@@ -65,15 +68,15 @@ def modified(book: Book) -> dt.datetime:
     return dt.datetime.combine(day, dt.time())
 
 
-def _metadata(ebook: epub.EpubBook, book: Book, has_images: bool,
+def _metadata(ebook: epub.EpubBook, book: Book, has_images: bool, described: bool,
               client: Edition | None = None) -> None:
     guide = book.guide
     ebook.set_identifier(book_identifier(book, client))
     if client is not None:
         ebook.add_metadata("DC", "identifier", client.edition_id, {"id": "client-edition"})
         ebook.add_metadata(None, "meta", client.name, {"property": "dcterms:audience"})
-        ebook.add_metadata("DC", "contributor", client.lawyer or guide.publisher or guide.title,
-                           {"id": "lawyer"})
+        if client.lawyer:
+            ebook.add_metadata("DC", "contributor", client.lawyer, {"id": "lawyer"})
     ebook.set_title(guide.title)
     ebook.set_language(guide.language)
     ebook.add_author(guide.author or guide.publisher or guide.title)
@@ -87,7 +90,7 @@ def _metadata(ebook: epub.EpubBook, book: Book, has_images: bool,
     for part in book.parts:
         ebook.add_metadata("DC", "subject", part.category.name)
     features = ["structuralNavigation", "tableOfContents", "readingOrder", "displayTransformability"]
-    if has_images:
+    if has_images and described:
         features.append("alternativeText")
     accessibility = [
         ("accessMode", "textual"),
@@ -97,7 +100,7 @@ def _metadata(ebook: epub.EpubBook, book: Book, has_images: bool,
         ("accessibilityHazard", "none"),
         ("accessibilitySummary",
          "本书为可重排文本，章节有标题结构与目录导航，阅读顺序与印刷版一致；"
-         + ("图片均附有替代文字；" if has_images else "")
+         + ("图片均附有替代文字；" if has_images and described else "")
          + "不含闪烁、声音或动态内容。"),
     ]
     for name, value in accessibility:
@@ -127,20 +130,28 @@ def _document(ebook: epub.EpubBook, css: epub.EpubItem, uid: str, file_name: str
     return item
 
 
-def _chapter_body(theme: Theme, book: Book, chapter: Chapter) -> str:
+def image_files(images: list[str]) -> dict[str, str]:
+    """Each article image (a path under articles/) -> its name in the book, `images/001.png`:
+    short, and safe in a zip and a URL whatever the original was called."""
+    return {image: f"images/{n:03d}{Path(image).suffix.lower()}"
+            for n, image in enumerate(images, start=1)}
+
+
+def _chapter_body(theme: Theme, book: Book, chapter: Chapter, names: dict[str, str]) -> str:
     body = render_template(theme, "partials/article.html", book, chapter=chapter,
                            link_to=chapter_link)
-    images = set(chapter.article.images)
-    return _IMG_SRC.sub(lambda m: m.group(1) + (f"images/{m.group(2)}" if m.group(2) in images
-                                                  else m.group(2)) + m.group(3), body)
+    by_src = {escape(quote(image)): name for image, name in names.items()}
+    return _IMG_SRC.sub(lambda m: m.group(1) + by_src.get(m.group(2), m.group(2)) + m.group(3),
+                        body)
 
 
 def render_epub(book: Book, theme: Theme, root: Path, client: Edition | None = None) -> RenderedEpub:
     """The EPUB in memory, with warnings. Nothing is written here."""
     guide = book.guide
     images = sorted({image for chapter in book.chapters for image in chapter.article.images})
+    described = not any(_UNDESCRIBED_IMAGE.search(c.article.body_html) for c in book.chapters)
     ebook = epub.EpubBook()
-    _metadata(ebook, book, has_images=bool(images), client=client)
+    _metadata(ebook, book, has_images=bool(images), described=described, client=client)
 
     cover_name, cover_data, warnings = cover_image(book, theme, root, client)
     ebook.set_cover(cover_name, cover_data, create_page=False)
@@ -151,9 +162,10 @@ def render_epub(book: Book, theme: Theme, root: Path, client: Edition | None = N
                            for kind in kinds for p in theme.stylesheets(kind))
     css = epub.EpubItem(uid="style", file_name=STYLESHEET, media_type="text/css")
     ebook.add_item(css)
-    for image in images:
+    names = image_files(images)
+    for image, name in names.items():
         ebook.add_item(epub.EpubItem(
-            uid=f"image-{len(ebook.items)}", file_name=f"images/{image}",
+            uid=f"image-{Path(name).stem}", file_name=name,
             media_type=mimetypes.guess_type(image)[0] or "application/octet-stream",
             content=(root / "articles" / image).read_bytes()))
 
@@ -178,7 +190,7 @@ def render_epub(book: Book, theme: Theme, root: Path, client: Edition | None = N
         for chapter in part.chapters:
             article = chapter.article
             spine.append(_document(ebook, css, article.anchor, chapter_file(article),
-                                   article.title, _chapter_body(theme, book, chapter), lang))
+                                   article.title, _chapter_body(theme, book, chapter, names), lang))
             links.append(epub.Link(chapter_file(article), article.title, uid=article.anchor))
         toc.append((epub.Section(part.category.name, href=part_file(part)), links))
     spine.append(_document(ebook, css, "appendix-sources", "appendix.xhtml", "文章来源",

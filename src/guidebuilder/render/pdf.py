@@ -10,25 +10,19 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
-import re
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
-
-from dataclasses import dataclass
 from urllib.request import url2pathname
 
 import segno
 import weasyprint
 from weasyprint.urls import URLFetcher
 
-from .. import fonts
-from ..errors import GuideError, Problem
 from ..model import Book
 from ..theme import Theme
-from .html import render_template, visible_text
-
-_CSS_STRING = re.compile(r"\"([^\"]*)\"|'([^']*)'")
+from .html import render_template
 
 
 class ProjectFetcher(URLFetcher):
@@ -81,36 +75,6 @@ def qr_svg(url: str) -> str:
     return code.svg_inline(border=4, omitsize=True, dark="#000000", light="#ffffff")
 
 
-def check_fonts(book: Book, theme: Theme, html: str, stylesheets: list[Path]) -> None:
-    """Refuse to render a book with a character the theme's fonts cannot draw."""
-    generated = "".join("".join(m) for css in stylesheets
-                        for m in _CSS_STRING.findall(css.read_text(encoding="utf-8")))
-    absent = fonts.missing(visible_text(html) + generated, theme.fonts)
-    if not absent:
-        return
-    problems = []
-    remaining = set(absent)
-    for chapter in book.chapters:
-        article = chapter.article
-        text = " ".join(filter(None, [article.title, article.summary, article.author,
-                                      chapter.copyright, visible_text(article.body_html),
-                                      *(link.title for link in chapter.related)]))
-        here = sorted(c for c in absent if c in text)
-        if here:
-            remaining -= set(here)
-            problems.append(Problem(f"{_chars(here)} not in the fonts ({', '.join(theme.fonts)})",
-                                    article.path))
-    if remaining:
-        problems.append(Problem(f"{_chars(sorted(remaining))} not in the fonts "
-                                f"({', '.join(theme.fonts)}), in the guide or theme text",
-                                book.guide.path))
-    raise GuideError(problems)
-
-
-def _chars(chars: list[str]) -> str:
-    return "characters " + ", ".join(f"'{c}' (U+{ord(c):04X})" for c in chars)
-
-
 @dataclass(frozen=True)
 class RenderedPdf:
     data: bytes
@@ -119,15 +83,13 @@ class RenderedPdf:
     warnings: list[str]
 
 
-def layout(html: str, book: Book, theme: Theme, root: Path, *, print_mode: bool | None = None,
-           check: bool = False) -> tuple[weasyprint.Document, list[str]]:
+def layout(html: str, book: Book, theme: Theme, root: Path, *,
+           print_mode: bool | None = None) -> tuple[weasyprint.Document, list[str]]:
     """Lay out themed HTML with the theme's print stylesheets at the guide's page size."""
     guide = book.guide
     stylesheets = theme.stylesheets("print")
     if guide.print_mode if print_mode is None else print_mode:
         stylesheets += theme.stylesheets("print-mode")
-    if check:
-        check_fonts(book, theme, html, stylesheets)
     fetcher = ProjectFetcher([root / "articles", *theme.folders])
     with captured_weasyprint_log() as warnings:
         css = [weasyprint.CSS(filename=str(p), url_fetcher=fetcher) for p in stylesheets]
@@ -154,6 +116,6 @@ def page_of(document: weasyprint.Document, anchor: str) -> int:
 def render_pdf(book: Book, theme: Theme, root: Path) -> RenderedPdf:
     """The PDF in memory, with WeasyPrint's warnings. Nothing is written here."""
     html = render_template(theme, "book.html", book, qr=qr_svg)
-    document, warnings = layout(html, book, theme, root, check=True)
+    document, warnings = layout(html, book, theme, root)
     data = pdf_bytes(document, f"{book.guide.name}\0{book.guide.edition}")
     return RenderedPdf(data, len(document.pages), page_of(document, "copyright-page"), warnings)

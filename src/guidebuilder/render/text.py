@@ -1,0 +1,53 @@
+"""Every character a guide will print must be in the theme's fonts: Pango would otherwise
+fall back to some other font, or draw a box. Checked before anything is laid out, for the
+book, the theme's generated text and every client edition."""
+
+from __future__ import annotations
+
+import re
+
+from .. import fonts
+from ..errors import GuideError, Problem
+from ..model import Book, Edition
+from ..theme import Theme
+from .html import render_template, visible_text
+
+_CSS_STRING = re.compile(r"\"([^\"]*)\"|'([^']*)'")
+
+
+def _chars(chars: list[str]) -> str:
+    return "characters " + ", ".join(f"'{c}' (U+{ord(c):04X})" for c in chars)
+
+
+def check_text(book: Book, theme: Theme, clients: list[Edition | None]) -> None:
+    """Raise one problem per article (and per edition) with characters the fonts lack."""
+    stylesheets = theme.stylesheets("print") + theme.stylesheets("epub")
+    generated = "".join("".join(m) for css in stylesheets
+                        for m in _CSS_STRING.findall(css.read_text(encoding="utf-8")))
+    html = render_template(theme, "book.html", book)
+    absent = fonts.missing(visible_text(html) + generated, theme.fonts)
+    in_fonts = f"not in the fonts ({', '.join(theme.fonts)})"
+    problems = []
+    remaining = set(absent)
+    for chapter in book.chapters if absent else ():
+        article = chapter.article
+        text = " ".join(filter(None, [article.title, article.summary, article.author,
+                                      chapter.copyright, visible_text(article.body_html),
+                                      *(link.title for link in chapter.related)]))
+        here = sorted(c for c in absent if c in text)
+        if here:
+            remaining -= set(here)
+            problems.append(Problem(f"{_chars(here)} {in_fonts}", article.path))
+    if remaining:
+        problems.append(Problem(f"{_chars(sorted(remaining))} {in_fonts}, in the guide or "
+                                "theme text", book.guide.path))
+    for client in clients:
+        if client is None:
+            continue
+        text = " ".join(filter(None, [client.name, client.lawyer, client.contact,
+                                      client.edition_id, client.watermark]))
+        if lacking := sorted(fonts.missing(text, theme.fonts)):
+            problems.append(Problem(f"edition '{client.slug}': {_chars(lacking)} {in_fonts}",
+                                    client.source or book.guide.path, client.line))
+    if problems:
+        raise GuideError(problems)
