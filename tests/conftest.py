@@ -41,6 +41,14 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
+def replace_in(root: Path, relative: str, old: str, new: str) -> None:
+    """Edit a project file in place; the text to replace must be there."""
+    path = root / relative
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
 def article(title: str, body: str = "正文第一段。\n", **meta: str) -> str:
     lines = [f"title: {title}"] + [f"{k}: {v}" for k, v in meta.items()]
     return "---\n" + "\n".join(lines) + "\n---\n" + textwrap.dedent(body).lstrip("\n")

@@ -6,40 +6,33 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import run_cli, write
+from conftest import replace_in, run_cli, write
 
 YUQI = "articles/xinyongka/yuqi.md"
 
 
-def _replace(root: Path, relative: str, old: str, new: str) -> None:
-    path = root / relative
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
 def _bad_yaml(root):
-    _replace(root, YUQI, "author: 张律师", "author: [张律师")
+    replace_in(root, YUQI, "author: 张律师", "author: [张律师")
 
 
 def _no_title(root):
-    _replace(root, YUQI, "title: 信用卡逾期的后果\n", "")
+    replace_in(root, YUQI, "title: 信用卡逾期的后果\n", "")
 
 
 def _empty_title(root):
-    _replace(root, YUQI, "title: 信用卡逾期的后果", "title: ''")
+    replace_in(root, YUQI, "title: 信用卡逾期的后果", "title: ''")
 
 
 def _bad_date(root):
-    _replace(root, YUQI, "date: 2026-01-02", "date: 2026-13-45")
+    replace_in(root, YUQI, "date: 2026-01-02", "date: 2026-13-45")
 
 
 def _unknown_category(root):
-    _replace(root, "guides/ceshi.yml", "[信用卡, 金融债务]", "[信用卡, 金融]")
+    replace_in(root, "guides/ceshi.yml", "[信用卡, 金融债务]", "[信用卡, 金融]")
 
 
 def _related_matches_nothing(root):
-    _replace(root, YUQI, "https://law.example/zw/2.html", "https://law.example/zw/404.html")
+    replace_in(root, YUQI, "https://law.example/zw/2.html", "https://law.example/zw/404.html")
 
 
 def _not_utf8(root):
@@ -52,7 +45,7 @@ def _not_a_mapping(root):
 
 
 def _glyph_missing(root):
-    _replace(root, YUQI, "逾期记录会保留五年。", "逾期记录会保留五年。नमस्ते")
+    replace_in(root, YUQI, "逾期记录会保留五年。", "逾期记录会保留五年。नमस्ते")
 
 
 def _empty_file(root):
@@ -98,7 +91,7 @@ def test_missing_glyphs_stop_the_build_and_name_the_article(tiny_project):
 def test_check_reports_every_problem_at_once(tiny_project):
     _bad_date(tiny_project)
     _unknown_category(tiny_project)
-    _replace(tiny_project, "articles/xinyongka/xieshang.md", "title: 如何协商还款\n", "")
+    replace_in(tiny_project, "articles/xinyongka/xieshang.md", "title: 如何协商还款\n", "")
     result = run_cli("check", cwd=tiny_project)
     assert result.returncode == 1
     errors = [line for line in result.stderr.splitlines() if ": " in line and "warning" not in line]
@@ -133,7 +126,7 @@ def test_duplicate_slug_and_source_url(tiny_project):
 
 
 def test_missing_theme_names_the_folders_searched(tiny_project):
-    _replace(tiny_project, "guides/ceshi.yml", "page_size: A5", "page_size: A5\ntheme: nope")
+    replace_in(tiny_project, "guides/ceshi.yml", "page_size: A5", "page_size: A5\ntheme: nope")
     for command in ("check", "build"):
         result = run_cli(command, cwd=tiny_project)
         assert result.returncode == 1
@@ -143,7 +136,7 @@ def test_missing_theme_names_the_folders_searched(tiny_project):
 
 def test_missing_template_names_the_folders_searched(tiny_project):
     write(tiny_project / "themes/bare/theme.yml", "extends: null\n")
-    _replace(tiny_project, "guides/ceshi.yml", "page_size: A5", "page_size: A5\ntheme: bare")
+    replace_in(tiny_project, "guides/ceshi.yml", "page_size: A5", "page_size: A5\ntheme: bare")
     result = run_cli("build", cwd=tiny_project)
     assert result.returncode == 1
     assert "theme 'bare': template 'book.html' not found (searched " in result.stderr
@@ -152,7 +145,7 @@ def test_missing_template_names_the_folders_searched(tiny_project):
 
 def test_a_guide_naming_a_category_with_no_articles(tiny_project):
     write(tiny_project / "articles/kong/_category.yml", "name: 空类别\n")
-    _replace(tiny_project, "guides/ceshi.yml", "[信用卡, 金融债务]", "[信用卡, 空类别]")
+    replace_in(tiny_project, "guides/ceshi.yml", "[信用卡, 金融债务]", "[信用卡, 空类别]")
     result = run_cli("check", cwd=tiny_project)
     assert result.returncode == 1
     assert "guides/ceshi.yml:7: category '空类别' has no articles" in result.stderr

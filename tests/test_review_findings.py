@@ -7,17 +7,10 @@ import shutil
 from guidebuilder.build import build
 from pdfbook import PdfBook
 
-from conftest import article, run_cli, write
+from conftest import article, replace_in, run_cli, write
 from epubbook import EpubBook, run_epubcheck
 
 YUQI = "articles/xinyongka/yuqi.md"
-
-
-def _replace(root, relative, old, new):
-    path = root / relative
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def test_a_relative_root_builds(tiny_project):
@@ -28,8 +21,8 @@ def test_a_relative_root_builds(tiny_project):
 
 def test_file_names_that_would_collide_in_the_epub(tiny_project, tmp_path):
     shutil.copy(tiny_project / YUQI, tiny_project / "articles/xinyongka/nav.md")
-    _replace(tiny_project, "articles/xinyongka/nav.md", "xyk/1.html", "xyk/9.html")
-    _replace(tiny_project, "articles/xinyongka/nav.md", "信用卡逾期的后果", "目录同名的文章")
+    replace_in(tiny_project, "articles/xinyongka/nav.md", "xyk/1.html", "xyk/9.html")
+    replace_in(tiny_project, "articles/xinyongka/nav.md", "信用卡逾期的后果", "目录同名的文章")
     epub = EpubBook(build(tiny_project, [], ["epub"], tmp_path)[0][0])
     assert "article-nav.xhtml" in epub.spine and "nav.xhtml" in epub.spine
     assert run_epubcheck(epub.path) == []
@@ -37,23 +30,23 @@ def test_file_names_that_would_collide_in_the_epub(tiny_project, tmp_path):
 
 def test_a_file_name_that_is_not_a_slug(tiny_project):
     shutil.move(tiny_project / YUQI, tiny_project / "articles/xinyongka/02 有 空格.md")
-    _replace(tiny_project, "articles/xinyongka/xieshang.md", "[yuqi, laodong]", "[laodong]")
+    replace_in(tiny_project, "articles/xinyongka/xieshang.md", "[yuqi, laodong]", "[laodong]")
     result = run_cli("check", cwd=tiny_project)
     assert result.returncode == 1
     assert "articles/xinyongka/02 有 空格.md: file name '02 有 空格.md' is the article's slug" in result.stderr
 
 
 def test_a_category_listed_twice(tiny_project):
-    _replace(tiny_project, "guides/ceshi.yml", "[信用卡, 金融债务]", "[信用卡, 金融债务, xinyongka]")
+    replace_in(tiny_project, "guides/ceshi.yml", "[信用卡, 金融债务]", "[信用卡, 金融债务, xinyongka]")
     result = run_cli("check", cwd=tiny_project)
     assert result.returncode == 1
     assert "guides/ceshi.yml:7: category 'xinyongka' is listed twice" in result.stderr
 
 
 def test_front_matter_links_must_be_web_links(tiny_project):
-    _replace(tiny_project, "articles/jinrong-zhaiwu/jiedai.md", "https://journal.example/p/9.html",
+    replace_in(tiny_project, "articles/jinrong-zhaiwu/jiedai.md", "https://journal.example/p/9.html",
              "javascript:alert(1)")
-    _replace(tiny_project, YUQI, "https://other.example/a.html", "file:///etc/passwd")
+    replace_in(tiny_project, YUQI, "https://other.example/a.html", "file:///etc/passwd")
     result = run_cli("check", cwd=tiny_project)
     assert result.returncode == 1
     assert "jiedai.md:6: 'reprinted_from' url 'javascript:alert(1)' is not an http(s) URL" in result.stderr
@@ -100,7 +93,7 @@ def test_an_output_folder_that_is_a_file(tiny_project, tmp_path):
 
 
 def test_an_invalid_language(tiny_project):
-    _replace(tiny_project, "guides/ceshi.yml", "page_size: A5", "page_size: A5\nlanguage: zh CN")
+    replace_in(tiny_project, "guides/ceshi.yml", "page_size: A5", "page_size: A5\nlanguage: zh CN")
     result = run_cli("check", cwd=tiny_project)
     assert result.returncode == 1
     assert "guides/ceshi.yml:9: language 'zh CN' is not a language tag like zh-CN" in result.stderr
@@ -111,7 +104,7 @@ def test_image_names_with_spaces_and_odd_types(tiny_project, tmp_path):
     images.mkdir()
     (images / "with space.png").write_bytes(_png())
     (images / "old.bmp").write_bytes(b"BM" + bytes(60))
-    _replace(tiny_project, YUQI, "逾期会产生利息和违约金。",
+    replace_in(tiny_project, YUQI, "逾期会产生利息和违约金。",
              "逾期会产生利息和违约金。\n\n![流程](images/with%20space.png)\n\n![旧图](images/old.bmp)")
     outputs, warnings = build(tiny_project, [], ["pdf", "epub"], tmp_path)
     assert any("an image type that e-book readers cannot show" in str(w) for w in warnings)

@@ -61,8 +61,9 @@ def prepare(project: Project, guides: list[Guide], problems: Problems,
         try:
             theme = load_theme(guide.theme, project.root)
         except GuideError as exc:
-            problems.items.extend(Problem(p.message, guide.path, guide.line("theme"))
-                                  for p in exc.problems)
+            problems.items.extend(
+                p if p.path else Problem(p.message, guide.path, guide.line("theme"))
+                for p in exc.problems)
             continue
         try:
             clients = _editions(guide, edition)

@@ -5,6 +5,7 @@ and a theme only needs to ship the files it changes."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
@@ -48,7 +49,9 @@ class Theme:
         return [f / "css" / f"{kind}.css" for f in reversed(self.folders)
                 if (f / "css" / f"{kind}.css").is_file()]
 
+    @functools.cached_property
     def environment(self) -> jinja2.Environment:
+        """One Jinja2 environment per theme, so templates are compiled once."""
         env = jinja2.Environment(
             loader=jinja2.FileSystemLoader([str(f / "templates") for f in self.folders]),
             autoescape=jinja2.select_autoescape(["html", "xhtml"]),
@@ -61,7 +64,7 @@ class Theme:
         return env
 
     def render(self, template: str, **context: Any) -> str:
-        env = self.environment()
+        env = self.environment
         try:
             return env.get_template(template).render(**context)
         except jinja2.TemplateNotFound as exc:
