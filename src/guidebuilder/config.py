@@ -49,14 +49,7 @@ def read_guide(path: Path, problems: Problems) -> Guide | None:
         problems.extend(exc)
         return None
 
-    def get(fn, *args, default=None):
-        try:
-            value = fn(*args)
-        except GuideError as exc:
-            problems.extend(exc)
-            return default
-        return default if value is None else value
-
+    get = problems.collect
     dates = {}
     for key in ("date", "since", "until"):
         if meta.data.get(key) is not None:

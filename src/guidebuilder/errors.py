@@ -66,6 +66,16 @@ class Problems:
     def warnings(self) -> list[Problem]:
         return [p for p in self.items if p.warning]
 
+    def collect(self, fn, *args, default=None):
+        """fn(*args), or `default` if it is None or raises GuideError (kept as a problem):
+        so one bad value does not hide the others."""
+        try:
+            value = fn(*args)
+        except GuideError as exc:
+            self.extend(exc)
+            return default
+        return default if value is None else value
+
     def raise_if_errors(self) -> None:
         if self.errors:
             raise GuideError(self.errors)

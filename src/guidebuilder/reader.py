@@ -133,13 +133,7 @@ def read_article(path: Path, root: Path, category: Category, converter: Converte
         problems.extend(exc)
         return None
 
-    def guarded(fn, *args, default=None):
-        try:
-            return fn(*args)
-        except GuideError as exc:
-            problems.extend(exc)
-            return default
-
+    guarded = problems.collect
     dates = {}
     for key in ("date", "updated"):
         if meta.data.get(key) is not None:
