@@ -17,7 +17,7 @@ help:
 	@echo "make list      list the guides and the article categories"
 	@echo "make test      run the test suite"
 	@echo "make bench     benchmark on a synthetic corpus (N=200 articles; make bench N=1000)"
-	@echo "make clean     remove build/"
+	@echo "make clean     remove build/ and the layout cache (.cache/)"
 
 install: system-packages $(VENV)/.installed
 
@@ -49,4 +49,4 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/run.py --articles $(N) --out $(OUT)/bench
 
 clean:
-	rm -rf $(OUT)
+	rm -rf $(OUT) .cache

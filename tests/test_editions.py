@@ -12,6 +12,7 @@ from epubbook import EpubBook, run_epubcheck
 from pdfbook import PdfBook, squeeze
 
 from guidebuilder.build import build
+from guidebuilder.render import workers
 
 EDITIONS = """\
 editions:
@@ -113,19 +114,30 @@ def test_manifest_of_an_edition_names_the_client(built):
 
 
 def test_the_book_is_laid_out_once_for_all_editions(edition_project, tmp_path, monkeypatch):
-    laid_out = []
-    original = weasyprint.HTML.render
+    """Client editions reuse the firm's layout: only their own cover, title page and overlay
+    are laid out for each of them."""
+    chunks, own_pages = [], []
+    lay_out, render = workers.lay_out, weasyprint.HTML.render
 
-    def counting(self, *args, **kwargs):
-        document = original(self, *args, **kwargs)
-        laid_out.append(len(document.pages))
+    def counting_chunks(job):
+        chunks.append(job)
+        return lay_out(job)
+
+    def counting_pages(self, *args, **kwargs):
+        document = render(self, *args, **kwargs)
+        own_pages.append(len(document.pages))
         return document
 
-    monkeypatch.setattr(weasyprint.HTML, "render", counting)
-    build(edition_project, [], ["pdf"], tmp_path)
-    book_pages = max(laid_out)
-    assert laid_out.count(book_pages) == 1
-    assert sorted(laid_out) == [3, 3, book_pages]  # each edition: cover, title page, overlay
+    monkeypatch.setattr(workers, "lay_out", counting_chunks)
+    build(edition_project, [], ["pdf"], tmp_path / "all", jobs=1, cache=False)
+    with_editions = len(chunks)
+    monkeypatch.setattr(weasyprint.HTML, "render", counting_pages)
+    chunks.clear()
+    build(edition_project, ["ceshi"], ["pdf"], tmp_path / "one", edition="ruifeng", jobs=1,
+          cache=False)
+    assert len(chunks) == with_editions  # the same chunks, however many editions
+    # besides the chunks, one layout: the edition's cover, title page and overlay
+    assert len(own_pages) == len(chunks) + 1
 
 
 def test_one_edition_on_its_own(edition_project):

@@ -14,6 +14,8 @@ from .files import StagedFiles
 from .manifest import manifest
 from .model import Book, Corpus, Edition, Guide
 from .reader import read_corpus
+from .render.layout_cache import LayoutCache
+from .render.workers import default_jobs
 from .render.text import check_text
 from .theme import Theme, load_theme
 
@@ -135,10 +137,17 @@ def output_name(guide: Guide, client: Edition | None, fmt: str) -> str:
     return f"{guide.name}-{client.slug}.{fmt}" if client else f"{guide.name}.{fmt}"
 
 
+def cache_folder(root: Path) -> Path:
+    """Where laid-out chunks are kept between builds (`make clean` removes it)."""
+    return root / ".cache" / "layout"
+
+
 def build(root: Path, names: list[str], formats: list[str], out: Path,
-          strict: bool = False, edition: str | None = None) -> tuple[list[Path], list[Problem]]:
+          strict: bool = False, edition: str | None = None, jobs: int | None = None,
+          cache: bool = True) -> tuple[list[Path], list[Problem]]:
     """Build the named guides (all when none) in each format, for the firm and for every client
-    edition (or only `edition`). Returns the outputs and the warnings.
+    edition (or only `edition`), laying out on `jobs` cores (all when None) and reusing the
+    chunks of earlier builds unless `cache` is false. Returns the outputs and the warnings.
 
     Everything is checked before anything is laid out, and every output is staged in a
     temporary file and renamed into place only when all of them are made: a run that fails
@@ -154,11 +163,13 @@ def build(root: Path, names: list[str], formats: list[str], out: Path,
     if strict and warnings:
         raise GuideError([Problem(p.message, p.path, p.line) for p in warnings])
     outputs = []
+    layout_cache = LayoutCache(cache_folder(root)) if cache else None
+    jobs = jobs or default_jobs()
     with StagedFiles() as staged:
         for plan in plans:
             book = plan.book
             for fmt in formats:
-                for client, data, found in _render(fmt, plan, root):
+                for client, data, found in _render(fmt, plan, root, jobs, layout_cache):
                     warnings.extend(Problem(f"WeasyPrint: {m}", book.guide.path, warning=True)
                                     for m in found)
                     if strict and warnings:
@@ -171,17 +182,19 @@ def build(root: Path, names: list[str], formats: list[str], out: Path,
                     # them now, or fifty client editions hold fifty layouts (1.8 GB, not 0.4)
                     gc.collect()
         staged.commit()
+    if layout_cache:
+        layout_cache.prune()
     return outputs, warnings
 
 
-def _render(fmt: str, plan: Plan, root: Path):
+def _render(fmt: str, plan: Plan, root: Path, jobs: int, cache: LayoutCache | None):
     """(client, bytes, warnings) for each edition, rendered one at a time."""
     book, theme, clients = plan.book, plan.theme, plan.clients
     if fmt == "pdf":
         from .render.edition import render_edition_pdf
         from .render.pdf import render_pdf
 
-        base = render_pdf(book, theme, root)
+        base = render_pdf(book, theme, root, jobs, cache)
         log.info("%s: %d pages", book.guide.name, base.pages)
         for client in clients:
             if client is None:

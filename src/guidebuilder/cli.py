@@ -36,6 +36,10 @@ def _parser() -> argparse.ArgumentParser:
                            help="build only this client edition (of the guide named)")
     build_cmd.add_argument("--strict", action="store_true",
                            help="treat every warning as an error (nothing is written)")
+    build_cmd.add_argument("--jobs", "-j", type=_positive, default=None, metavar="N",
+                           help="lay out on N cores (default: all)")
+    build_cmd.add_argument("--no-cache", dest="cache", action="store_false",
+                           help="lay out every page anew, ignoring and not updating .cache/")
     commands.add_parser("list", parents=[common], help="list guides and categories")
     commands.add_parser("check", parents=[common],
                         help="validate every article and guide without rendering")
@@ -52,6 +56,12 @@ def _parser() -> argparse.ArgumentParser:
     import_cmd.add_argument("--force", action="store_true",
                             help="replace articles even if they were edited since their import")
     return parser
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of cores (1, 2, ...)")
+    return int(text)
 
 
 def _report(problems, stream=sys.stderr) -> None:
@@ -89,7 +99,8 @@ def _build(root: Path, args: argparse.Namespace) -> int:
     if args.edition and len(args.guides) != 1:
         raise GuideError("--edition needs exactly one GUIDE: guidebuilder build GUIDE --edition SLUG")
     outputs, warnings = build(root, args.guides, formats, out, strict=args.strict,
-                              edition=args.edition)
+                              edition=args.edition,
+                              jobs=args.jobs, cache=args.cache)
     _report(warnings)
     for path in outputs:
         print(f"wrote {shown_path(path)}")

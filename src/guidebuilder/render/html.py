@@ -21,13 +21,19 @@ def same_document_link(article: Article) -> str:
     return f"#{article.anchor}"
 
 
+def no_page_numbers(anchor: str, style: str) -> str:
+    return ""
+
+
 def render_template(theme: Theme, template: str, book: Book, **extra) -> str:
     """Render a theme template with the context every template can rely on:
     book, guide, subject, options, link_to(article) for cross-references, and qr(url), which
     gives an inline SVG QR code where the format has one (print) and is None elsewhere, and
-    client, the client Edition the book is prepared for (None for the firm's own edition)."""
+    client, the client Edition the book is prepared for (None for the firm's own edition), and
+    page_ref(anchor, style), the slot of the page number of `anchor` in a printed book (an
+    empty string where pages have no numbers)."""
     context = dict(book=book, guide=book.guide, subject=subject(book), options=theme.options,
-                   link_to=same_document_link, qr=None, client=None)
+                   link_to=same_document_link, qr=None, client=None, page_ref=no_page_numbers)
     context.update(extra)
     return theme.render(template, **context)
 

@@ -1,72 +1,35 @@
-"""The book as a PDF, with WeasyPrint.
+"""The book as a PDF, with WeasyPrint, laid out in chunks on every core.
 
-WeasyPrint reports problems through its logger instead of raising; they are captured here and
-handed back as warnings. Its URL fetcher is replaced by one that serves only `data:` URLs and
-files inside the project's articles/ and the theme's folders: article HTML is untrusted.
+The book is cut into chunks (`chunks`) that are laid out apart, in worker processes and
+through a cache (`workers`, `layout_cache`). Once every chunk's page count is known, each
+chunk's furniture (running headers, page numbers, the numbers of the contents and of "see
+page N") is laid out with the right numbers (`pdf_furniture`), and everything is put together
+into one PDF (`pdf_merge`). `--jobs 1` runs the same steps in this process and gives the same
+bytes.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
-import logging
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
-from urllib.request import url2pathname
 
 import segno
 import weasyprint
-from weasyprint.urls import URLFetcher
 
+from ..errors import GuideError
 from ..model import Book
 from ..theme import Theme
-from .html import render_template
+from .chunks import Chunk, chunk_html, page_digits, plan_chunks, whole_book
+from .layout_cache import LayoutCache
+from .pdf_furniture import (WITHOUT_FURNITURE, SidesDiffer, check_furniture, furniture_css,
+                            furniture_html, furniture_pages)
+from .pdf_layout import LaidOut, LayoutJob, ProjectFetcher, captured_weasyprint_log
+from .pdf_merge import Placed, book_anchors, merge
+from .workers import Workers
 
-
-class ProjectFetcher(URLFetcher):
-    """Serves `data:` URLs and files under the allowed folders; refuses everything else."""
-
-    def __init__(self, allowed: list[Path]) -> None:
-        super().__init__(allowed_protocols=["data", "file"])
-        self.allowed = [p.resolve() for p in allowed]
-
-    def fetch(self, url: str, headers=None):
-        if url.startswith("file:"):
-            path = Path(url2pathname(url.removeprefix("file:").split("?")[0]))
-            real = path.resolve()
-            if not any(real.is_relative_to(folder) for folder in self.allowed):
-                raise ValueError(f"refused {url}: outside the project's articles and theme")
-        elif not url.startswith("data:"):
-            raise ValueError(f"refused {url}: a guide is built without the network")
-        return super().fetch(url, headers)
-
-
-class _Collect(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage().strip())
-
-
-@contextmanager
-def captured_weasyprint_log() -> Iterator[list[str]]:
-    """Every warning and error WeasyPrint logs while the block runs."""
-    logger = logging.getLogger("weasyprint")
-    handler = _Collect()
-    old_level, old_propagate = logger.level, logger.propagate
-    logger.addHandler(handler)
-    logger.setLevel(logging.WARNING)
-    logger.propagate = False
-    try:
-        yield handler.messages
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(old_level)
-        logger.propagate = old_propagate
+__all__ = ["RenderedPdf", "render_pdf", "layout", "pdf_bytes", "qr_svg"]
 
 
 def qr_svg(url: str) -> str:
@@ -83,17 +46,100 @@ class RenderedPdf:
     warnings: list[str]
 
 
+def _stylesheets(book: Book, theme: Theme, print_mode: bool | None = None) -> tuple[Path, ...]:
+    stylesheets = theme.stylesheets("print")
+    if book.guide.print_mode if print_mode is None else print_mode:
+        stylesheets += theme.stylesheets("print-mode")
+    return tuple(stylesheets)
+
+
+def _job(html: str, book: Book, theme: Theme, root: Path, extra_css: str) -> LayoutJob:
+    return LayoutJob(html, _stylesheets(book, theme),
+                     f"@page {{ size: {book.guide.page_size}; }}\n{extra_css}",
+                     (root / "articles").as_uri() + "/",
+                     (root / "articles", *theme.folders), "guidebuilder")
+
+
+def render_pdf(book: Book, theme: Theme, root: Path, jobs: int = 1,
+               cache: LayoutCache | None = None) -> RenderedPdf:
+    """The PDF in memory, with WeasyPrint's warnings. Nothing is written here but the cache."""
+    with Workers(jobs, cache) as workers:
+        chunks = plan_chunks(book)
+        digits = page_digits(book)
+        exact = True
+        while True:
+            try:
+                result = _render_chunks(book, theme, root, chunks, digits, exact, workers)
+            except SidesDiffer:
+                if len(chunks) == 1:
+                    raise GuideError(f"theme '{theme.name}': furniture.html does not match "
+                                     "the pages of the book") from None
+                chunks = [whole_book(book)]  # the theme's pages are not all alike: one piece
+                continue
+            if isinstance(result, RenderedPdf):
+                return result
+            exact = exact and result > digits  # after narrowing once, wider slots will do
+            digits = result
+
+
+def _render_chunks(book: Book, theme: Theme, root: Path, chunks: list[Chunk], digits: int,
+                   exact: bool, workers: Workers) -> RenderedPdf | int:
+    """The book, or the number of digits its page numbers need when the slots laid out for
+    them were too narrow (or, if `exact`, wider than needed)."""
+    htmls, slots = zip(*(chunk_html(theme, book, chunk, digits, qr_svg) for chunk in chunks))
+    images = [tuple(root / "articles" / image for item in chunk.items if item.chapter
+                    for image in item.chapter.article.images) for chunk in chunks]
+    texts = workers.run([_job(html, book, theme, root, WITHOUT_FURNITURE) for html in htmls],
+                        images, "layout")
+    kept = [_kept(chunk, text) for chunk, text in zip(chunks, texts)]
+    if None in kept:
+        if len(chunks) == 1:
+            raise GuideError(f"theme '{theme.name}': the book could not be laid out")
+        raise SidesDiffer()  # the theme does not start articles on a new page: one piece
+    firsts = [1 + sum(kept[:i]) for i in range(len(chunks))]
+    total = sum(kept)
+    needed = len(str(total))
+    if needed > digits or (exact and needed < digits):
+        return needed
+    unplaced = [Placed(text, n, first, text, 0) for text, n, first in zip(texts, kept, firsts)]
+    pages_of = {name: page + 1 for name, (page, _, _) in book_anchors(unplaced).items()}
+    furniture_jobs, leads = [], []
+    for chunk, text, refs, first in zip(chunks, texts, slots, firsts):
+        pages, lead = furniture_pages(chunk, text, refs, first, pages_of)
+        furniture_jobs.append(_job(furniture_html(theme, book, pages), book, theme, root,
+                                   furniture_css(first, lead)))
+        leads.append(lead)
+    furniture = workers.run(furniture_jobs, [()] * len(chunks), "page furniture")
+    for text, over, lead in zip(texts, furniture, leads):
+        check_furniture(theme, text, over, lead)
+    merged = merge([Placed(text, n, first, over, lead) for text, n, first, over, lead
+                    in zip(texts, kept, firsts, furniture, leads)])
+    warnings = [w for laid_out in (*texts, *furniture) for w in laid_out.warnings]
+    warnings += [f"No anchor #{name} for internal URI reference" for name in merged.missing_anchors]
+    front = pages_of.get("copyright-page", 1) - 1
+    return RenderedPdf(merged.pdf, total, front, list(dict.fromkeys(warnings)))
+
+
+def _kept(chunk: Chunk, text: LaidOut) -> int | None:
+    """How many of a chunk's pages are the book's: all but the one that the next chunk's
+    opening made (None when it did not make a page of its own)."""
+    if chunk.next is None:
+        return len(text.pages)
+    page, (_, y1, _, _) = text.anchors.get("gb-chunk-end", (-1, (0, 0, 0, 0)))
+    if page != len(text.pages) - 1 or page == 0 or abs(y1 - text.pages[page].area[1]) > 0.01:
+        return None
+    return page
+
+
 def layout(html: str, book: Book, theme: Theme, root: Path, *,
            print_mode: bool | None = None) -> tuple[weasyprint.Document, list[str]]:
-    """Lay out themed HTML with the theme's print stylesheets at the guide's page size."""
-    guide = book.guide
-    stylesheets = theme.stylesheets("print")
-    if guide.print_mode if print_mode is None else print_mode:
-        stylesheets += theme.stylesheets("print-mode")
+    """Lay out themed HTML in one piece (a cover, an edition's own pages) with the theme's
+    print stylesheets at the guide's page size."""
     fetcher = ProjectFetcher([root / "articles", *theme.folders])
     with captured_weasyprint_log() as warnings:
-        css = [weasyprint.CSS(filename=str(p), url_fetcher=fetcher) for p in stylesheets]
-        css.append(weasyprint.CSS(string=f"@page {{ size: {guide.page_size}; }}"))
+        css = [weasyprint.CSS(filename=str(p), url_fetcher=fetcher)
+               for p in _stylesheets(book, theme, print_mode)]
+        css.append(weasyprint.CSS(string=f"@page {{ size: {book.guide.page_size}; }}"))
         document = weasyprint.HTML(string=html, base_url=(root / "articles").as_uri() + "/",
                                    url_fetcher=fetcher).render(stylesheets=css)
     return document, warnings
@@ -107,15 +153,3 @@ def pdf_bytes(document: weasyprint.Document, identity: str) -> bytes:
         document.write_pdf(output, pdf_identifier=identifier.encode())
     return output.getvalue()
 
-
-def page_of(document: weasyprint.Document, anchor: str) -> int:
-    """The 0-based index of the page holding `anchor`."""
-    return next(i for i, page in enumerate(document.pages) if anchor in page.anchors)
-
-
-def render_pdf(book: Book, theme: Theme, root: Path) -> RenderedPdf:
-    """The PDF in memory, with WeasyPrint's warnings. Nothing is written here."""
-    html = render_template(theme, "book.html", book, qr=qr_svg)
-    document, warnings = layout(html, book, theme, root)
-    data = pdf_bytes(document, f"{book.guide.name}\0{book.guide.edition}")
-    return RenderedPdf(data, len(document.pages), page_of(document, "copyright-page"), warnings)

@@ -10,7 +10,8 @@ from .. import fonts
 from ..errors import GuideError, Problem
 from ..model import Book, Edition
 from ..theme import Theme
-from .html import render_template, visible_text
+from .chunks import chunk_html, whole_book
+from .html import visible_text
 
 _CSS_STRING = re.compile(r"\"([^\"]*)\"|'([^']*)'")
 
@@ -24,7 +25,7 @@ def check_text(book: Book, theme: Theme, clients: list[Edition | None]) -> None:
     stylesheets = theme.stylesheets("print") + theme.stylesheets("epub")
     generated = "".join("".join(m) for css in stylesheets
                         for m in _CSS_STRING.findall(css.read_text(encoding="utf-8")))
-    html = render_template(theme, "book.html", book)
+    html = chunk_html(theme, book, whole_book(book), 1)[0]
     absent = fonts.missing(visible_text(html) + generated, theme.fonts)
     in_fonts = f"not in the fonts ({', '.join(theme.fonts)})"
     problems = []

@@ -1,0 +1,119 @@
+"""The book cut into chunks that WeasyPrint lays out on their own, in parallel and cached.
+
+Every article and part opener starts on a new page, so the pages of a chunk do not depend on
+what comes before it. What does depend on it (page numbers, running headers, the numbers in
+the contents and in "see page N") is left out of the chunk and drawn afterwards: see
+`pdf_furniture`. Cuts fall at part openers and, inside a long part, after articles chosen by
+their slug, not by position, so that editing one article changes one chunk, not every chunk
+after it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Callable
+
+from markupsafe import Markup
+
+from ..model import Book, Chapter, Part
+from ..theme import Theme
+from .html import render_template, visible_text
+
+MIN_CHARS = 12_000   # about 25 A5 pages of Chinese: below this a chunk costs more than it saves
+MAX_CHARS = 60_000   # about 120 pages: bounds a worker's memory
+CUT_ONE_IN = 6       # inside a part, about one article in six ends a chunk
+
+
+@dataclass(frozen=True)
+class Item:
+    """One thing a chunk lays out: a part opener, an article, or the sources appendix."""
+
+    kind: str  # "part", "article" or "appendix"
+    part: Part | None = None
+    number: int = 0  # of the part, from 1
+    chapter: Chapter | None = None
+
+    @property
+    def anchor(self) -> str:
+        if self.kind == "article":
+            return self.chapter.article.anchor
+        return self.part.anchor if self.kind == "part" else "appendix-sources"
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """Consecutive items of the book. `front`: the cover, title, copyright and contents pages.
+    `next`: the kind of the item that opens the following chunk, laid out as an empty last
+    page so that the chunk ends as it would in the whole book (blank versos included)."""
+
+    items: tuple[Item, ...] = ()
+    front: bool = False
+    next: str | None = None
+
+
+@dataclass
+class PageRefs:
+    """The page-number slots of one chunk's HTML, in order: slot id -> (anchor, style)."""
+
+    digits: int
+    slots: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+    def __call__(self, anchor: str, style: str) -> Markup:
+        slot = f"gb-ref-{len(self.slots)}"
+        self.slots[slot] = (anchor, style)
+        return Markup('<span class="page-ref page-ref-{}" id="{}">{}</span>').format(
+            style, slot, "0" * self.digits)
+
+
+def _weight(chapter: Chapter) -> int:
+    return len(visible_text(chapter.article.body_html)) + 400
+
+
+def _ends_chunk(chapter: Chapter) -> bool:
+    digest = hashlib.sha256(chapter.article.slug.encode()).digest()
+    return digest[0] % CUT_ONE_IN == 0
+
+
+def plan_chunks(book: Book) -> list[Chunk]:
+    """The book's chunks, in order; the same book always gives the same chunks."""
+    groups: list[list[Item]] = [[]]
+    fronts = [True]
+    for number, part in enumerate(book.parts, start=1):
+        groups.append([Item("part", part, number)])
+        fronts.append(False)
+        size = 0
+        for chapter in part.chapters:
+            if size >= MAX_CHARS or (size >= MIN_CHARS and groups[-1][-1].kind == "article"
+                                     and _ends_chunk(groups[-1][-1].chapter)):
+                groups.append([])
+                fronts.append(False)
+                size = 0
+            groups[-1].append(Item("article", part, number, chapter))
+            size += _weight(chapter)
+    groups.append([Item("appendix")])
+    fronts.append(False)
+    return [Chunk(tuple(items), front, groups[i + 1][0].kind if i + 1 < len(groups) else None)
+            for i, (items, front) in enumerate(zip(groups, fronts))]
+
+
+def whole_book(book: Book) -> Chunk:
+    """The whole book as one chunk."""
+    items = [item for chunk in plan_chunks(book) for item in chunk.items]
+    return Chunk(tuple(items), front=True)
+
+
+def page_digits(book: Book) -> int:
+    """How many digits to reserve for a page number, before the pages are known: from a
+    generous estimate of the page count (a wider slot only adds a little space)."""
+    chars = sum(_weight(c) for c in book.chapters)
+    estimate = 8 + 2 * len(book.parts) + 2 * len(book.chapters) + chars // 150
+    return max(2, len(str(estimate)))
+
+
+def chunk_html(theme: Theme, book: Book, chunk: Chunk, digits: int,
+               qr: Callable[[str], str] | None = None) -> tuple[str, PageRefs]:
+    """The HTML of one chunk, through the theme's book.html, and its page-number slots."""
+    refs = PageRefs(digits)
+    html = render_template(theme, "book.html", book, chunk=chunk, qr=qr, page_ref=refs)
+    return html, refs

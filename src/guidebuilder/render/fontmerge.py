@@ -1,0 +1,372 @@
+"""Embed each font face once in a PDF concatenated from separately laid-out chunks.
+
+Every WeasyPrint chunk embeds its own subset of the same fonts. WeasyPrint subsets with
+HarfBuzz's RETAIN_GIDS, so the CIDs in every chunk's content streams are the original font's
+glyph ids: re-subsetting the original font with the union of the glyphs lets all chunks share
+one font program without rewriting any content stream.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import logging
+import re
+import subprocess
+import zlib
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import pikepdf
+import uharfbuzz as hb
+from fontTools.ttLib import TTFont
+from pikepdf import Array, Dictionary, Name, Stream
+
+LOGGER = logging.getLogger(__name__)
+
+Face = tuple[str, int]  # original font file and index in its collection
+Number = int | Decimal
+
+_DROP_TABLES = ("BASE", "DSIG", "EBDT", "EBLC", "EBSC", "GPOS", "GSUB", "JSTF", "LTSH", "PCLT",
+                "SVG ")
+# WeasyPrint rewrites fonts with these tables after subsetting (variable instances, emoji), so
+# the original file no longer describes what was embedded.
+_REWRITTEN_TABLES = {"fvar", "CBDT", "COLR", "SVG ", "sbix"}
+_HEX = r"<([0-9A-Fa-f]*)>"
+
+
+@dataclass
+class _Variant:
+    """Copies of a face that can share one font dictionary: no glyph has two widths or texts."""
+
+    copies: list[Dictionary] = field(default_factory=list)
+    widths: dict[int, Number] = field(default_factory=dict)
+    text: dict[int, str] = field(default_factory=dict)
+
+    def accepts(self, widths: dict[int, Number], text: dict[int, str]) -> bool:
+        return (all(self.widths.get(gid, width) == width for gid, width in widths.items())
+                and all(self.text.get(gid, chars) == chars for gid, chars in text.items()))
+
+    def add(self, font: Dictionary, widths: dict[int, Number], text: dict[int, str]) -> None:
+        self.copies.append(font)
+        self.widths.update(widths)
+        self.text.update(text)
+
+
+def merge_font_subsets(pdf: pikepdf.Pdf) -> int:
+    """Make every font face used in `pdf` one embedded subset; returns how many font
+    dictionaries were replaced.
+
+    Faces whose original font cannot be found on this system are left as they are (logged).
+    """
+    font_resources = _font_resources(pdf)
+    copies: dict[Face, list[Dictionary]] = {}
+    not_installed: set[str] = set()
+    seen: set[tuple[int, int]] = set()
+    for fonts in font_resources:
+        for name in sorted(fonts.keys()):
+            font = fonts[name]
+            if (font_file := _font_file(font)) is None or font.objgen in seen:
+                continue
+            seen.add(font.objgen)
+            if (names := _names(font_file)) is None:
+                continue
+            if (face := _original(*names)) is None:
+                not_installed.add(names[0])
+            else:
+                copies.setdefault(face, []).append(font)
+    if not_installed:
+        LOGGER.warning("fonts not installed as they were embedded, left unmerged: %s",
+                       ", ".join(sorted(not_installed)))
+
+    replacements: dict[tuple[int, int], Dictionary] = {}
+    for face in sorted(copies):
+        replacements.update(_merge_face(pdf, face, copies[face]))
+    for fonts in font_resources:
+        for name in sorted(fonts.keys()):
+            if (new := replacements.get(getattr(fonts[name], "objgen", None))) is not None:
+                fonts[name] = new
+    return len(replacements)
+
+
+def _font_resources(pdf: pikepdf.Pdf) -> list[Dictionary]:
+    """Every /Font resource dictionary reachable from the pages (with their forms, patterns,
+    Type 3 fonts and annotation appearances, resources inherited through the page tree) and
+    from the AcroForm's default resources, in a stable order."""
+    found: list[Dictionary] = []
+    seen: set[tuple[int, int]] = set()
+
+    def first_visit(obj: pikepdf.Object) -> bool:
+        if not obj.is_indirect:
+            return True
+        if obj.objgen in seen:
+            return False
+        seen.add(obj.objgen)
+        return True
+
+    def walk_resources(resources: pikepdf.Object | None) -> None:
+        if not isinstance(resources, Dictionary) or not first_visit(resources):
+            return
+        fonts = resources.get("/Font")
+        if isinstance(fonts, Dictionary) and first_visit(fonts):
+            found.append(fonts)
+            for name in sorted(fonts.keys()):
+                font = fonts[name]
+                if isinstance(font, Dictionary) and font.get("/Subtype") == Name.Type3:
+                    walk_holder(font)
+        for category in ("/XObject", "/Pattern"):
+            group = resources.get(category)
+            if isinstance(group, Dictionary):
+                for name in sorted(group.keys()):
+                    walk_holder(group[name])
+
+    def walk_holder(obj: pikepdf.Object | None) -> None:
+        if isinstance(obj, (Dictionary, Stream)) and first_visit(obj):
+            walk_resources(obj.get("/Resources"))
+
+    for page in pdf.pages:
+        node = page.obj
+        while isinstance(node, Dictionary) and first_visit(node):
+            walk_resources(node.get("/Resources"))
+            node = node.get("/Parent")
+        for annotation in page.obj.get("/Annots", Array()):
+            if not isinstance(annotation, Dictionary):
+                continue
+            appearances = annotation.get("/AP", Dictionary())
+            for kind in ("/N", "/R", "/D"):
+                appearance = appearances.get(kind)
+                if isinstance(appearance, Dictionary):
+                    for state in sorted(appearance.keys()):
+                        walk_holder(appearance[state])
+                else:
+                    walk_holder(appearance)
+    walk_resources(pdf.Root.get("/AcroForm", Dictionary()).get("/DR"))
+    return found
+
+
+def _font_file(font: pikepdf.Object) -> Stream | None:
+    """The embedded font program of a Type 0 font as WeasyPrint writes it, else None."""
+    if not (isinstance(font, Dictionary) and font.is_indirect
+            and font.get("/Subtype") == Name.Type0):
+        return None
+    descendants = font.get("/DescendantFonts")
+    if not isinstance(descendants, Array) or len(descendants) != 1:
+        return None
+    descriptor = descendants[0].get("/FontDescriptor", Dictionary())
+    font_file = descriptor.get("/FontFile3", descriptor.get("/FontFile2"))
+    return font_file if isinstance(font_file, Stream) else None
+
+
+def _names(font_file: Stream) -> tuple[str, str | None] | None:
+    """PostScript name and version string of an embedded font program."""
+    try:
+        names = TTFont(io.BytesIO(font_file.read_bytes()), lazy=True)["name"]
+    except Exception:  # not an OpenType font program, or no name table
+        return None
+    postscript_name = names.getDebugName(6)
+    return None if postscript_name is None else (postscript_name, names.getDebugName(5))
+
+
+@functools.cache
+def _original(postscript_name: str, version: str | None) -> Face | None:
+    """The installed face an embedded subset was made from."""
+    for file, index in _installed().get(postscript_name, []):
+        try:
+            original = TTFont(file, fontNumber=index, lazy=True)
+        except Exception:
+            continue
+        if (original["name"].getDebugName(5) == version
+                and not _REWRITTEN_TABLES & set(original.keys())):
+            return file, index
+    return None
+
+
+@functools.cache
+def _installed() -> dict[str, list[Face]]:
+    """Installed faces by PostScript name, from fontconfig."""
+    try:
+        listing = subprocess.run(
+            ["fc-list", "--format", "%{postscriptname}|%{index}|%{file}\n"],
+            capture_output=True, text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        LOGGER.warning("fc-list failed: embedded font subsets are left unmerged")
+        return {}
+    faces: dict[str, list[Face]] = {}
+    for line in listing.splitlines():
+        postscript_name, index, file = line.split("|", 2)
+        if postscript_name and index.isdigit():
+            faces.setdefault(postscript_name, []).append((file, int(index)))
+    return {name: sorted(set(found)) for name, found in faces.items()}
+
+
+def _merge_face(pdf: pikepdf.Pdf, face: Face, copies: list[Dictionary],
+                ) -> dict[tuple[int, int], Dictionary]:
+    """New font dictionaries sharing one new subset of `face`, by the replaced copies' objgen."""
+    if len(copies) == 1:
+        return {}
+    variants: dict[tuple[object, ...], list[_Variant]] = {}
+    for font in copies:
+        widths, text = _widths(font), _to_unicode(font)
+        candidates = variants.setdefault(_signature(font), [])
+        variant = next((v for v in candidates if v.accepts(widths, text)), None)
+        if variant is None:
+            variant = _Variant()
+            candidates.append(variant)
+        variant.add(font, widths, text)
+    merged = [variant for group in variants.values() for variant in group]
+
+    glyphs = {gid for variant in merged for gid in (*variant.widths, *variant.text)}
+    has_missing_glyphs = any(font.get("/Encoding") != Name("/Identity-H") for font in copies)
+    try:
+        program = _subset(face, glyphs, has_missing_glyphs)
+    except Exception:
+        LOGGER.warning("HarfBuzz could not subset %s: its subsets are left unmerged", face,
+                       exc_info=True)
+        return {}
+    font_file = Stream(pdf, zlib.compress(program), Filter=Name.FlateDecode)
+    if program[:4] == b"OTTO":
+        font_file.Subtype = Name.OpenType
+    else:
+        font_file.Length1 = len(program)
+    font_file = pdf.make_indirect(font_file)
+
+    replacements = {}
+    for variant in merged:
+        new = _font_dictionary(pdf, variant, font_file)
+        replacements.update({font.objgen: new for font in variant.copies})
+    return replacements
+
+
+def _signature(font: Dictionary) -> tuple[object, ...]:
+    """What must be equal for two copies to share a font dictionary, besides glyph data."""
+    descendant = font.DescendantFonts[0]
+    descriptor = descendant.FontDescriptor
+    encoding = font.get("/Encoding")
+    return (
+        str(font.get("/BaseFont")),
+        encoding.objgen if encoding is not None and encoding.is_indirect else str(encoding),
+        str(descendant.get("/Subtype")),
+        descendant.get("/DW", 1000),
+        descriptor.get("/Ascent"),
+        descriptor.get("/Descent"),
+        descriptor.get("/ItalicAngle"),
+        int(descriptor.get("/Flags", 0)) & ~1,
+    )
+
+
+def _widths(font: Dictionary) -> dict[int, Number]:
+    items = list(font.DescendantFonts[0].get("/W", Array()))
+    widths: dict[int, Number] = {}
+    i = 0
+    while i + 1 < len(items):
+        first = int(items[i])
+        if isinstance(items[i + 1], Array):
+            widths.update({first + k: width for k, width in enumerate(items[i + 1])})
+            i += 2
+        else:
+            widths.update(dict.fromkeys(range(first, int(items[i + 1]) + 1), items[i + 2]))
+            i += 3
+    return widths
+
+
+def _to_unicode(font: Dictionary) -> dict[int, str]:
+    cmap = font.get("/ToUnicode")
+    if not isinstance(cmap, Stream):
+        return {}
+    source = cmap.read_bytes().decode("latin-1")
+    text: dict[int, str] = {}
+    for block in re.findall(r"beginbfchar(.*?)endbfchar", source, re.S):
+        for gid, chars in re.findall(rf"{_HEX}\s*{_HEX}", block):
+            text[int(gid, 16)] = _utf16(chars)
+    for block in re.findall(r"beginbfrange(.*?)endbfrange", source, re.S):
+        for low, high, target in re.findall(rf"{_HEX}\s*{_HEX}\s*(<[^>]*>|\[[^\]]*\])", block):
+            gids = range(int(low, 16), int(high, 16) + 1)
+            if target.startswith("["):
+                text.update(zip(gids, map(_utf16, re.findall(_HEX, target))))
+            elif chars := _utf16(target[1:-1]):
+                text.update((gid, chars[:-1] + chr(ord(chars[-1]) + k))
+                            for k, gid in enumerate(gids))
+    return text
+
+
+def _utf16(hex_text: str) -> str:
+    return bytes.fromhex(hex_text).decode("utf-16-be", "surrogatepass")
+
+
+@functools.lru_cache(maxsize=8)
+def _hb_face(face: Face) -> hb.Face:
+    return hb.Face(hb.Blob.from_file_path(face[0]), face[1])
+
+
+def _subset(face: Face, glyphs: set[int], notdef_outline: bool) -> bytes:
+    """Subset like WeasyPrint does (with its default hinting=False)."""
+    original = _hb_face(face)
+    subset_input = hb.SubsetInput()
+    subset_input.glyph_set.update(sorted(gid for gid in glyphs if gid < original.glyph_count))
+    subset_input.drop_table_tag_set.update(
+        int.from_bytes(tag.encode(), "big") for tag in _DROP_TABLES)
+    flags = (hb.SubsetFlags.RETAIN_GIDS | hb.SubsetFlags.PASSTHROUGH_UNRECOGNIZED
+             | hb.SubsetFlags.DESUBROUTINIZE | hb.SubsetFlags.NO_HINTING)
+    if notdef_outline:
+        flags |= hb.SubsetFlags.NOTDEF_OUTLINE
+    subset_input.flags = flags
+    return hb.subset(original, subset_input).blob.data
+
+
+def _font_dictionary(pdf: pikepdf.Pdf, variant: _Variant, font_file: Stream) -> Dictionary:
+    """A copy of the variant's first font dictionary with the shared program and its glyphs."""
+    template = variant.copies[0]
+    descriptor = Dictionary(template.DescendantFonts[0].FontDescriptor)
+    for key in ("/FontFile", "/FontFile2", "/FontFile3"):
+        if key in descriptor:
+            del descriptor[key]
+    opentype = font_file.get("/Subtype") == Name.OpenType
+    descriptor["/FontFile3" if opentype else "/FontFile2"] = font_file
+    boxes = [list(font.DescendantFonts[0].FontDescriptor.FontBBox) for font in variant.copies]
+    descriptor.FontBBox = Array([min(box[0] for box in boxes), min(box[1] for box in boxes),
+                                 max(box[2] for box in boxes), max(box[3] for box in boxes)])
+    widths = variant.widths
+    fixed_pitch = len(widths) > 1 and len(set(widths.values())) == 1
+    descriptor.Flags = (int(descriptor.get("/Flags", 0)) & ~1) | int(fixed_pitch)
+    if "/CIDSet" in descriptor and widths:
+        bits = bytearray(max(widths) // 8 + 1)
+        for gid in widths:
+            bits[gid // 8] |= 0x80 >> gid % 8
+        descriptor.CIDSet = pdf.make_stream(bytes(bits))
+
+    descendant = Dictionary(template.DescendantFonts[0])
+    descendant.W = _width_array(widths)
+    descendant.FontDescriptor = pdf.make_indirect(descriptor)
+    font = Dictionary(template)
+    font.DescendantFonts = Array([pdf.make_indirect(descendant)])
+    if "/ToUnicode" in template:
+        font.ToUnicode = Stream(pdf, zlib.compress(_cmap(variant.text)),
+                                Filter=Name.FlateDecode)
+    return pdf.make_indirect(font)
+
+
+def _width_array(widths: dict[int, Number]) -> Array:
+    items: list[object] = []
+    for gid in sorted(widths):
+        if gid - 1 not in widths:
+            items += [gid, []]
+        items[-1].append(widths[gid])
+    return Array(items)
+
+
+def _cmap(text: dict[int, str]) -> bytes:
+    """A ToUnicode CMap as WeasyPrint writes it."""
+    lines = [
+        "/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap",
+        "/CIDSystemInfo", "<< /Registry (Adobe)", "/Ordering (UCS)", "/Supplement 0", ">> def",
+        "/CMapName /Adobe-Identity-UCS def", "/CMapType 2 def",
+        "1 begincodespacerange", "<0000> <ffff>", "endcodespacerange"]
+    gids = sorted(text)
+    for start in range(0, len(gids), 100):
+        batch = gids[start:start + 100]
+        lines.append(f"{len(batch)} beginbfchar")
+        lines += [f"<{gid:04x}> <{text[gid].encode('utf-16-be', 'surrogatepass').hex()}>"
+                  for gid in batch]
+        lines.append("endbfchar")
+    lines += ["endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end"]
+    return "\n".join(lines).encode()

@@ -1,0 +1,119 @@
+"""Page furniture: the running headers, the page numbers, and the page numbers in the contents
+and cross-references, for a run of laid-out pages whose place in the book is now known.
+
+It is laid out by WeasyPrint with the theme's own @page rules, from the theme's
+furniture.html: one empty block per page, in the same named page, on the same side, so the
+theme's margin boxes come out exactly as in a book laid out in one piece. The result is drawn
+over the chunk's pages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..errors import GuideError
+from ..model import Book, Chapter, Part
+from ..theme import Theme
+from .chunks import Chunk, PageRefs
+from .html import render_template
+from .pdf_layout import LaidOut
+
+MARGIN_BOXES = ("top-left-corner", "top-left", "top-center", "top-right", "top-right-corner",
+                "right-top", "right-middle", "right-bottom", "bottom-right-corner",
+                "bottom-right", "bottom-center", "bottom-left", "bottom-left-corner",
+                "left-bottom", "left-middle", "left-top")
+
+WITHOUT_FURNITURE = ("@page { %s }\n.page-ref { visibility: hidden !important; }\n"
+                     % " ".join(f"@{box} {{ content: none !important; }}" for box in MARGIN_BOXES))
+"""Added to a chunk's stylesheets: its pages carry the text only."""
+
+FURNITURE_ONLY = ("@page { background: none !important; marks: none !important; }\n"
+                  "html, body { background: none !important; }\n")
+"""Added to the furniture's stylesheets: nothing that the text pages already draw."""
+
+
+@dataclass(frozen=True)
+class Ref:
+    style: str
+    left: float
+    top: float
+    width: float
+    number: int
+
+
+@dataclass(frozen=True)
+class FurniturePage:
+    """What furniture.html needs to know about one page."""
+
+    name: str
+    break_before: str
+    section: str  # "front", "part", "article" or "appendix"
+    part: Part | None = None
+    chapter: Chapter | None = None
+    refs: tuple[Ref, ...] = ()
+
+
+class SidesDiffer(Exception):
+    """The theme gives left and right pages different page areas: a chunk laid out from a
+    right-hand page cannot be used where the book puts it on a left-hand page."""
+
+
+def furniture_pages(chunk: Chunk, laid_out: LaidOut, refs: PageRefs, first: int,
+                    pages_of: dict[str, int]) -> tuple[list[FurniturePage], int]:
+    """The furniture of a chunk whose first page is page `first` of the book (from 1), and
+    how many leading pages of it to drop (they only put the first one on the right side)."""
+    where: list[tuple[int, FurniturePage]] = []
+    for item in chunk.items:
+        page = laid_out.anchors[item.anchor][0]
+        where.append((page, FurniturePage("", "", item.kind, item.part,
+                                          item.chapter if item.kind == "article" else None)))
+    slots: dict[int, list[Ref]] = {}
+    for slot, (anchor, style) in refs.slots.items():
+        page, (x1, y1, x2, _) = laid_out.anchors[slot]
+        area_x, area_y = laid_out.pages[page].area
+        slots.setdefault(page, []).append(
+            Ref(style, round(x1 - area_x, 3), round(y1 - area_y, 3), round(x2 - x1, 3),
+                pages_of[anchor]))
+    lead = 0 if first == 1 else (1 if first % 2 == 0 else 2)
+    result = [FurniturePage("", "auto", "front")] if lead else []
+    current = FurniturePage("", "", "front")
+    previous_blank = False
+    for index, facts in enumerate(laid_out.pages):
+        while where and where[0][0] <= index:
+            current = where.pop(0)[1]
+        if facts.blank:
+            previous_blank = True
+            continue
+        number = first + index
+        if index == 0:
+            breaking = "right" if lead == 2 else ("page" if lead else "auto")
+        elif previous_blank:
+            breaking = "right" if number % 2 else "left"
+        else:
+            breaking = "page"
+        previous_blank = False
+        result.append(FurniturePage(facts.name, breaking, current.section, current.part,
+                                    current.chapter, tuple(slots.get(index, ()))))
+    return result, lead
+
+
+def furniture_html(theme: Theme, book: Book, pages: list[FurniturePage]) -> str:
+    return render_template(theme, "furniture.html", book, pages=pages)
+
+
+def furniture_css(first: int, lead: int) -> str:
+    return FURNITURE_ONLY + f"@page :first {{ counter-reset: page {first - lead}; }}\n"
+
+
+def check_furniture(theme: Theme, laid_out: LaidOut, furniture: LaidOut, lead: int) -> None:
+    """The furniture must have one page over each page of the chunk, of the same kind."""
+    if len(furniture.pages) != lead + len(laid_out.pages):
+        raise GuideError(f"theme '{theme.name}': furniture.html made {len(furniture.pages) - lead} "
+                         f"pages for {len(laid_out.pages)} pages of text: it must make one "
+                         "block per page, as the built-in theme's does")
+    for text, over in zip(laid_out.pages, furniture.pages[lead:]):
+        if (text.name, text.blank) != (over.name, over.blank):
+            raise GuideError(f"theme '{theme.name}': furniture.html does not follow the "
+                             "named pages of the text: keep its `page:` and `break-before:`")
+        if text.area != over.area:
+            raise SidesDiffer()

@@ -1,0 +1,148 @@
+"""One WeasyPrint layout, as a job a worker process can run: HTML and stylesheets in, the PDF
+and the facts about its pages out (where each anchor, link and bookmark is), so that chunks
+laid out apart can be put together into one book.
+
+WeasyPrint reports problems through its logger instead of raising; they are captured and
+handed back as warnings. Its URL fetcher is replaced by one that serves only `data:` URLs and
+files inside the allowed folders: article HTML is untrusted.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import io
+import logging
+import re
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+from urllib.request import url2pathname
+
+import weasyprint
+from weasyprint.urls import URLFetcher
+
+Box = tuple[float, float, float, float]  # x1, y1, x2, y2 in CSS px from the page's top left
+
+
+class ProjectFetcher(URLFetcher):
+    """Serves `data:` URLs and files under the allowed folders; refuses everything else."""
+
+    def __init__(self, allowed: list[Path]) -> None:
+        super().__init__(allowed_protocols=["data", "file"])
+        self.allowed = [p.resolve() for p in allowed]
+
+    def fetch(self, url: str, headers=None):
+        if url.startswith("file:"):
+            path = Path(url2pathname(url.removeprefix("file:").split("?")[0]))
+            real = path.resolve()
+            if not any(real.is_relative_to(folder) for folder in self.allowed):
+                raise ValueError(f"refused {url}: outside the project's articles and theme")
+        elif not url.startswith("data:"):
+            raise ValueError(f"refused {url}: a guide is built without the network")
+        return super().fetch(url, headers)
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage().strip())
+
+
+@contextmanager
+def captured_weasyprint_log() -> Iterator[list[str]]:
+    """Every warning and error WeasyPrint logs while the block runs."""
+    logger = logging.getLogger("weasyprint")
+    handler = _Collect()
+    old_level, old_propagate = logger.level, logger.propagate
+    logger.addHandler(handler)
+    logger.setLevel(logging.WARNING)
+    logger.propagate = False
+    try:
+        yield handler.messages
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(old_level)
+        logger.propagate = old_propagate
+
+
+@dataclass(frozen=True)
+class LayoutJob:
+    html: str
+    stylesheets: tuple[Path, ...]
+    extra_css: str  # the page size and whatever the caller overrides
+    base_url: str
+    allowed: tuple[Path, ...]  # the folders the HTML may load files from
+    identity: str  # makes the PDF's file identifier
+
+    def digest(self, files: tuple[Path, ...] = ()) -> str:
+        """A key for everything that decides the output: the inputs, the stylesheets' and the
+        given files' contents, and the WeasyPrint version."""
+        h = hashlib.sha256()
+        for part in (weasyprint.__version__, self.html, self.extra_css, self.base_url,
+                     self.identity):
+            h.update(part.encode())
+            h.update(b"\0")
+        for path in (*self.stylesheets, *files):
+            h.update(str(path).encode())
+            h.update(path.read_bytes() if path.is_file() else b"(missing)")
+        return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class PageFacts:
+    name: str  # the named page ("" for none)
+    blank: bool  # made by a forced left/right break
+    area: tuple[float, float]  # top left of the page area, CSS px
+
+
+@dataclass(frozen=True)
+class LaidOut:
+    """A laid-out document: its PDF and what is where on its pages (page indices from 0)."""
+
+    pdf: bytes
+    height: float  # of a page without bleed, CSS px
+    pages: tuple[PageFacts, ...]
+    anchors: dict[str, tuple[int, Box]]
+    foreign_links: tuple[tuple[int, str, Box], ...]  # to anchors not in this document
+    bookmarks: tuple[tuple[int, int, str, float, float], ...]  # page, level, label, x, y
+    warnings: tuple[str, ...]
+
+
+_NO_ANCHOR = re.compile(r"^No anchor #(.*) for internal URI reference$")
+
+
+def lay_out(job: LayoutJob) -> LaidOut:
+    """Lay out and write one document (run in a worker process, or in this one)."""
+    fetcher = ProjectFetcher(list(job.allowed))
+    with captured_weasyprint_log() as messages:
+        css = [weasyprint.CSS(filename=str(p), url_fetcher=fetcher) for p in job.stylesheets]
+        css.append(weasyprint.CSS(string=job.extra_css, url_fetcher=fetcher))
+        document = weasyprint.HTML(string=job.html, base_url=job.base_url,
+                                   url_fetcher=fetcher).render(stylesheets=css)
+        output = io.BytesIO()
+        identifier = hashlib.sha256(job.identity.encode()).hexdigest()[:32]
+        document.write_pdf(output, pdf_identifier=identifier.encode())
+    anchors: dict[str, tuple[int, Box]] = {}
+    pages, bookmarks, links = [], [], []
+    for index, page in enumerate(document.pages):
+        box = page._page_box  # the page area's position is not in the public Page API
+        page_type = box.page_type
+        pages.append(PageFacts(page_type.name or "", page_type.blank,
+                               (box.content_box_x(), box.content_box_y())))
+        for name, rect in page.anchors.items():
+            anchors.setdefault(name, (index, tuple(rect)))
+        bookmarks.extend((index, level, label, x, y) for level, label, (x, y), _ in page.bookmarks)
+    for index, page in enumerate(document.pages):
+        links.extend((index, target, tuple(rect)) for kind, target, rect, _ in page.links
+                     if kind == "internal" and target not in anchors)
+    warnings = tuple(m for m in messages if not _NO_ANCHOR.match(m))
+    height = document.pages[0].height if document.pages else 0.0
+    del document
+    gc.collect()  # a laid-out document is full of reference cycles
+    return LaidOut(output.getvalue(), height, tuple(pages), anchors, tuple(links),
+                   tuple(bookmarks), warnings)

@@ -1,0 +1,138 @@
+"""Chunks laid out apart, made into one PDF: their pages in order, each with its furniture
+drawn over it, one named destination per anchor, the links between chunks, one outline, and
+one embedded subset per font face."""
+
+from __future__ import annotations
+
+import io
+import warnings
+from dataclasses import dataclass
+
+import pikepdf
+from pikepdf import Array, Dictionary, Name, String
+
+from .fontmerge import merge_font_subsets
+from .pdf_layout import Box, LaidOut
+
+SCALE = 0.75  # CSS px -> PDF points
+FURNITURE = Name("/GuidebuilderFurniture")
+
+
+@dataclass(frozen=True)
+class Placed:
+    """A laid-out chunk and its furniture, at its place in the book."""
+
+    text: LaidOut
+    kept: int  # its first `kept` pages are the book's; the others only ended it right
+    first: int  # the book's page number of its first page, from 1
+    furniture: LaidOut
+    lead: int  # furniture pages before the one over the chunk's first page
+
+
+@dataclass(frozen=True)
+class Merged:
+    pdf: bytes
+    missing_anchors: tuple[str, ...]  # link targets that are nowhere in the book
+
+
+def book_anchors(placed: list[Placed]) -> dict[str, tuple[int, Box, float]]:
+    """Every anchor of the book: name -> (page index in the book, box, page height)."""
+    anchors: dict[str, tuple[int, Box, float]] = {}
+    for chunk in placed:
+        for name, (page, box) in chunk.text.anchors.items():
+            if page < chunk.kept and not name.startswith("gb-"):
+                anchors.setdefault(name, (chunk.first - 1 + page, box, chunk.text.height))
+    return anchors
+
+
+def _point(x: float, y: float, height: float) -> tuple[float, float]:
+    return round(SCALE * x, 4), round(SCALE * (height - y), 4)
+
+
+def merge(placed: list[Placed]) -> Merged:
+    sources = [pikepdf.open(io.BytesIO(p.text.pdf)) for p in placed]
+    furniture = [pikepdf.open(io.BytesIO(p.furniture.pdf)) for p in placed]
+    try:
+        book = sources[0]
+        del book.pages[placed[0].kept:]
+        with warnings.catch_warnings():
+            # named destinations are not copied with pages: they are made anew below
+            warnings.simplefilter("ignore", pikepdf.exceptions.PageCopyWarning)
+            for chunk, source in zip(placed[1:], sources[1:]):
+                book.pages.extend(list(source.pages)[:chunk.kept])
+        for chunk, over in zip(placed, furniture):
+            for index in range(chunk.kept):
+                _draw_over(book, book.pages[chunk.first - 1 + index],
+                           over.pages[chunk.lead + index])
+        anchors = book_anchors(placed)
+        _destinations(book, anchors)
+        missing = _links_between_chunks(book, placed, anchors)
+        _outline(book, placed)
+        merge_font_subsets(book)
+        output = io.BytesIO()
+        book.save(output, deterministic_id=True, compress_streams=True,
+                  object_stream_mode=pikepdf.ObjectStreamMode.generate)
+        return Merged(output.getvalue(), missing)
+    finally:
+        for pdf in sources + furniture:
+            pdf.close()
+
+
+def _draw_over(book: pikepdf.Pdf, page: pikepdf.Page, over: pikepdf.Page) -> None:
+    form = book.copy_foreign(over.as_form_xobject())
+    # the pages of a chunk share one resource dictionary: give each page its own
+    resources = Dictionary({key: value for key, value in page.obj.Resources.items()})
+    xobjects = Dictionary({key: value for key, value in resources.get("/XObject", {}).items()})
+    xobjects[FURNITURE] = form
+    resources.XObject = xobjects
+    page.obj.Resources = resources
+    page.contents_add(book.make_stream(b"q\n"), prepend=True)
+    page.contents_add(book.make_stream(b"Q q " + bytes(FURNITURE.unparse()) + b" Do Q\n"))
+
+
+def _destinations(book: pikepdf.Pdf, anchors: dict[str, tuple[int, Box, float]]) -> None:
+    names = Array()
+    for name in sorted(anchors):
+        page, (x1, y1, _, _), height = anchors[name]
+        names.append(String(name))
+        names.append(Array([book.pages[page].obj, Name.XYZ, *_point(x1, y1, height), 0]))
+    if "/Names" not in book.Root:
+        book.Root.Names = Dictionary()
+    book.Root.Names.Dests = book.make_indirect(Dictionary(Names=names))
+
+
+def _links_between_chunks(book: pikepdf.Pdf, placed: list[Placed],
+                          anchors: dict[str, tuple[int, Box, float]]) -> tuple[str, ...]:
+    missing: dict[str, None] = {}
+    for chunk in placed:
+        height = chunk.text.height
+        for page, target, (x1, y1, x2, y2) in chunk.text.foreign_links:
+            if page >= chunk.kept:
+                continue
+            if target not in anchors:
+                missing[target] = None
+                continue
+            pdf_page = book.pages[chunk.first - 1 + page].obj
+            if "/Annots" not in pdf_page:
+                pdf_page.Annots = Array()
+            pdf_page.Annots.append(book.make_indirect(Dictionary(
+                Type=Name.Annot, Subtype=Name.Link, BS=Dictionary(W=0), Dest=String(target),
+                Rect=Array([*_point(x1, y2, height), *_point(x2, y1, height)]))))
+    return tuple(missing)
+
+
+def _outline(book: pikepdf.Pdf, placed: list[Placed]) -> None:
+    with book.open_outline() as outline:
+        outline.root.clear()
+        stack: list[tuple[int, list]] = [(0, outline.root)]
+        for chunk in placed:
+            for page, level, label, x, y in chunk.text.bookmarks:
+                if page >= chunk.kept:
+                    continue
+                left, top = _point(x, y, chunk.text.height)
+                item = pikepdf.OutlineItem(label, chunk.first - 1 + page, pikepdf.PageLocation.XYZ,
+                                           left=left, top=top, zoom=0)
+                while stack[-1][0] >= level:
+                    stack.pop()
+                stack[-1][1].append(item)
+                stack.append((level, item.children))

@@ -1,0 +1,67 @@
+"""Layout jobs run on several cores, through the cache, with a progress bar.
+
+Workers are started with `spawn`, so each is a clean interpreter that holds only the chunk it
+lays out; a worker is replaced after a few jobs so that WeasyPrint's caches do not grow."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import Future, ProcessPoolExecutor
+from pathlib import Path
+
+from tqdm import tqdm
+
+from .layout_cache import LayoutCache
+from .pdf_layout import LaidOut, LayoutJob, lay_out
+
+JOBS_PER_WORKER = 8
+
+
+def default_jobs() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+class Workers:
+    """`run` lays out jobs, in worker processes when there are `jobs` > 1 cores to use."""
+
+    def __init__(self, jobs: int, cache: LayoutCache | None) -> None:
+        self.jobs = max(1, jobs)
+        self.cache = cache
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def _executor(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.jobs, mp_context=multiprocessing.get_context("spawn"),
+                max_tasks_per_child=JOBS_PER_WORKER)
+        return self._pool
+
+    def run(self, jobs: list[LayoutJob], files: list[tuple[Path, ...]], stage: str) -> list[LaidOut]:
+        """Each job laid out (or found in the cache); `files[i]` are the files job i reads."""
+        keys = [job.digest(extra) for job, extra in zip(jobs, files)]
+        results: list[LaidOut | None] = [self.cache.get(k) if self.cache else None for k in keys]
+        pending = [i for i, r in enumerate(results) if r is None]
+        with tqdm(total=len(jobs), initial=len(jobs) - len(pending), desc=stage, unit="chunk",
+                  disable=None, leave=False) as bar:
+            if self.jobs > 1 and len(pending) > 1:
+                futures: dict[int, Future] = {
+                    i: self._executor().submit(lay_out, jobs[i]) for i in pending}
+                for i, future in futures.items():
+                    results[i] = future.result()
+                    bar.update()
+            else:
+                for i in pending:
+                    results[i] = lay_out(jobs[i])
+                    bar.update()
+        if self.cache:
+            for i in pending:
+                self.cache.put(keys[i], results[i])
+        return results  # type: ignore[return-value]
