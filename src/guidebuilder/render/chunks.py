@@ -103,12 +103,16 @@ def whole_book(book: Book) -> Chunk:
     return Chunk(tuple(items), front=True)
 
 
+CHARS_PER_PAGE = {"A5": 500, "A4": 1100, "Letter": 1050}
+
+
 def page_digits(book: Book) -> int:
-    """How many digits to reserve for a page number, before the pages are known: from a
-    generous estimate of the page count (a wider slot only adds a little space)."""
-    chars = sum(_weight(c) for c in book.chapters)
-    estimate = 8 + 2 * len(book.parts) + 2 * len(book.chapters) + chars // 150
-    return max(2, len(str(estimate)))
+    """How many digits to reserve for a page number, before the pages are known: from an
+    estimate of the page count."""
+    chars = sum(len(visible_text(c.article.body_html)) for c in book.chapters)
+    estimate = (8 + 2 * len(book.parts) + len(book.chapters)
+                + chars // CHARS_PER_PAGE.get(book.guide.page_size, 500))
+    return len(str(estimate))
 
 
 def chunk_html(theme: Theme, book: Book, chunk: Chunk, digits: int,

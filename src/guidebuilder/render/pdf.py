@@ -23,13 +23,19 @@ from ..model import Book
 from ..theme import Theme
 from .chunks import Chunk, chunk_html, page_digits, plan_chunks, whole_book
 from .layout_cache import LayoutCache
-from .pdf_furniture import (WITHOUT_FURNITURE, SidesDiffer, check_furniture, furniture_css,
-                            furniture_html, furniture_pages)
+from .pdf_furniture import (WITHOUT_FURNITURE, ChunkPages, SidesDiffer, check_furniture,
+                            furniture_css, furniture_html, furniture_pages, group_pages)
 from .pdf_layout import LaidOut, LayoutJob, ProjectFetcher, captured_weasyprint_log
-from .pdf_merge import Placed, book_anchors, merge
+from .pdf_merge import Furniture, book_anchors, merge
 from .workers import Workers
 
 __all__ = ["RenderedPdf", "render_pdf", "layout", "pdf_bytes", "qr_svg"]
+
+FURNITURE_PAGES = 250  # pages of furniture laid out in one document
+HTML_PER_PAGE = 1500  # characters of a chunk's HTML per page, roughly, to share out work
+EXACT_SLOTS_BELOW = 500
+"""Page-number slots estimated wider than needed are narrowed (the chunks with slots laid out
+again) in books shorter than this; in longer ones, a digit's space is cheaper than that."""
 
 
 def qr_svg(url: str) -> str:
@@ -85,12 +91,12 @@ def render_pdf(book: Book, theme: Theme, root: Path, jobs: int = 1,
 def _render_chunks(book: Book, theme: Theme, root: Path, chunks: list[Chunk], digits: int,
                    exact: bool, workers: Workers) -> RenderedPdf | int:
     """The book, or the number of digits its page numbers need when the slots laid out for
-    them were too narrow (or, if `exact`, wider than needed)."""
+    them were too narrow (or, if `exact` and the book is short, wider than needed)."""
     htmls, slots = zip(*(chunk_html(theme, book, chunk, digits, qr_svg) for chunk in chunks))
     images = [tuple(root / "articles" / image for item in chunk.items if item.chapter
                     for image in item.chapter.article.images) for chunk in chunks]
     texts = workers.run([_job(html, book, theme, root, WITHOUT_FURNITURE) for html in htmls],
-                        images, "layout")
+                        images, "layout", [len(html) // HTML_PER_PAGE for html in htmls])
     kept = [_kept(chunk, text) for chunk, text in zip(chunks, texts)]
     if None in kept:
         if len(chunks) == 1:
@@ -99,21 +105,24 @@ def _render_chunks(book: Book, theme: Theme, root: Path, chunks: list[Chunk], di
     firsts = [1 + sum(kept[:i]) for i in range(len(chunks))]
     total = sum(kept)
     needed = len(str(total))
-    if needed > digits or (exact and needed < digits):
+    if needed > digits or (exact and needed < digits and total < EXACT_SLOTS_BELOW):
         return needed
-    unplaced = [Placed(text, n, first, text, 0) for text, n, first in zip(texts, kept, firsts)]
-    pages_of = {name: page + 1 for name, (page, _, _) in book_anchors(unplaced).items()}
+    placed = [ChunkPages(chunk, text, refs, first, n) for chunk, text, refs, first, n
+              in zip(chunks, texts, slots, firsts, kept)]
+    pages_of = {name: page + 1 for name, (page, _, _) in book_anchors(placed).items()}
+    groups = group_pages(placed, FURNITURE_PAGES)
     furniture_jobs, leads = [], []
-    for chunk, text, refs, first in zip(chunks, texts, slots, firsts):
-        pages, lead = furniture_pages(chunk, text, refs, first, pages_of)
+    for group in groups:
+        pages, lead = furniture_pages(group, pages_of)
         furniture_jobs.append(_job(furniture_html(theme, book, pages), book, theme, root,
-                                   furniture_css(first, lead)))
+                                   furniture_css(group[0].first, lead)))
         leads.append(lead)
-    furniture = workers.run(furniture_jobs, [()] * len(chunks), "page furniture")
-    for text, over, lead in zip(texts, furniture, leads):
-        check_furniture(theme, text, over, lead)
-    merged = merge([Placed(text, n, first, over, lead) for text, n, first, over, lead
-                    in zip(texts, kept, firsts, furniture, leads)])
+    furniture = workers.run(furniture_jobs, [()] * len(groups), "page furniture",
+                            [sum(c.kept for c in group) for group in groups])
+    for group, over, lead in zip(groups, furniture, leads):
+        check_furniture(theme, group, over, lead)
+    merged = merge(placed, [Furniture(over, group[0].first, lead, sum(c.kept for c in group))
+                            for group, over, lead in zip(groups, furniture, leads)])
     warnings = [w for laid_out in (*texts, *furniture) for w in laid_out.warnings]
     warnings += [f"No anchor #{name} for internal URI reference" for name in merged.missing_anchors]
     front = pages_of.get("copyright-page", 1) - 1

@@ -58,42 +58,67 @@ class SidesDiffer(Exception):
     right-hand page cannot be used where the book puts it on a left-hand page."""
 
 
-def furniture_pages(chunk: Chunk, laid_out: LaidOut, refs: PageRefs, first: int,
-                    pages_of: dict[str, int]) -> tuple[list[FurniturePage], int]:
-    """The furniture of a chunk whose first page is page `first` of the book (from 1), and
-    how many leading pages of it to drop (they only put the first one on the right side)."""
-    where: list[tuple[int, FurniturePage]] = []
-    for item in chunk.items:
-        page = laid_out.anchors[item.anchor][0]
-        where.append((page, FurniturePage("", "", item.kind, item.part,
-                                          item.chapter if item.kind == "article" else None)))
-    slots: dict[int, list[Ref]] = {}
-    for slot, (anchor, style) in refs.slots.items():
-        page, (x1, y1, x2, _) = laid_out.anchors[slot]
-        area_x, area_y = laid_out.pages[page].area
-        slots.setdefault(page, []).append(
-            Ref(style, round(x1 - area_x, 3), round(y1 - area_y, 3), round(x2 - x1, 3),
-                pages_of[anchor]))
+@dataclass(frozen=True)
+class ChunkPages:
+    """A laid-out chunk at its place in the book."""
+
+    chunk: Chunk
+    text: LaidOut
+    refs: PageRefs
+    first: int  # the book's page number of its first page, from 1
+    kept: int  # how many of its pages are the book's
+
+
+def group_pages(placed: list[ChunkPages], size: int) -> list[list[ChunkPages]]:
+    """Consecutive chunks in groups of about `size` pages, one furniture document each."""
+    groups: list[list[ChunkPages]] = [[]]
+    for chunk in placed:
+        if groups[-1] and sum(c.kept for c in groups[-1]) >= size:
+            groups.append([])
+        groups[-1].append(chunk)
+    return groups
+
+
+def furniture_pages(group: list[ChunkPages], pages_of: dict[str, int]) -> tuple[list[FurniturePage], int]:
+    """The furniture of consecutive chunks, and how many leading pages of it to drop (they
+    only put the first page on its side: WeasyPrint starts every document on the right)."""
+    first = group[0].first
     lead = 0 if first == 1 else (1 if first % 2 == 0 else 2)
     result = [FurniturePage("", "auto", "front")] if lead else []
-    current = FurniturePage("", "", "front")
     previous_blank = False
-    for index, facts in enumerate(laid_out.pages):
-        while where and where[0][0] <= index:
-            current = where.pop(0)[1]
-        if facts.blank:
-            previous_blank = True
-            continue
-        number = first + index
-        if index == 0:
-            breaking = "right" if lead == 2 else ("page" if lead else "auto")
-        elif previous_blank:
-            breaking = "right" if number % 2 else "left"
-        else:
-            breaking = "page"
-        previous_blank = False
-        result.append(FurniturePage(facts.name, breaking, current.section, current.part,
-                                    current.chapter, tuple(slots.get(index, ()))))
+    for placed in group:
+        text = placed.text
+        where = [(text.anchors[item.anchor][0],
+                  FurniturePage("", "", item.kind, item.part,
+                                item.chapter if item.kind == "article" else None))
+                 for item in placed.chunk.items]
+        slots: dict[int, list[Ref]] = {}
+        for slot, (anchor, style) in placed.refs.slots.items():
+            page, (x1, y1, x2, _) = text.anchors[slot]
+            area_x, area_y = text.pages[page].area
+            slots.setdefault(page, []).append(
+                Ref(style, round(x1 - area_x, 3), round(y1 - area_y, 3), round(x2 - x1, 3),
+                    pages_of[anchor]))
+        current = FurniturePage("", "", "front")
+        for index in range(placed.kept):
+            while where and where[0][0] <= index:
+                current = where.pop(0)[1]
+            if text.pages[index].blank:
+                previous_blank = True
+                continue
+            number = placed.first + index
+            if number == first:
+                breaking = "right" if lead == 2 else ("page" if lead else "auto")
+            elif previous_blank:
+                breaking = "right" if number % 2 else "left"
+            else:
+                breaking = "page"
+            previous_blank = False
+            result.append(FurniturePage(text.pages[index].name, breaking, current.section,
+                                        current.part, current.chapter, tuple(slots.get(index, ()))))
+    if previous_blank:  # a blank page is made only by what follows it
+        number = group[-1].first + group[-1].kept
+        result.append(FurniturePage("", "right" if number % 2 else "left", "front"))
     return result, lead
 
 
@@ -105,15 +130,17 @@ def furniture_css(first: int, lead: int) -> str:
     return FURNITURE_ONLY + f"@page :first {{ counter-reset: page {first - lead}; }}\n"
 
 
-def check_furniture(theme: Theme, laid_out: LaidOut, furniture: LaidOut, lead: int) -> None:
-    """The furniture must have one page over each page of the chunk, of the same kind."""
-    if len(furniture.pages) != lead + len(laid_out.pages):
+def check_furniture(theme: Theme, group: list[ChunkPages], furniture: LaidOut, lead: int) -> None:
+    """The furniture must have one page over each page of the text, of the same kind."""
+    text_pages = [page for placed in group for page in placed.text.pages[:placed.kept]]
+    over = furniture.pages[lead:lead + len(text_pages)]
+    if len(over) != len(text_pages) or len(furniture.pages) > lead + len(text_pages) + 1:
         raise GuideError(f"theme '{theme.name}': furniture.html made {len(furniture.pages) - lead} "
-                         f"pages for {len(laid_out.pages)} pages of text: it must make one "
+                         f"pages for {len(text_pages)} pages of text: it must make one "
                          "block per page, as the built-in theme's does")
-    for text, over in zip(laid_out.pages, furniture.pages[lead:]):
-        if (text.name, text.blank) != (over.name, over.blank):
+    for text, page in zip(text_pages, over):
+        if (text.name, text.blank) != (page.name, page.blank):
             raise GuideError(f"theme '{theme.name}': furniture.html does not follow the "
                              "named pages of the text: keep its `page:` and `break-before:`")
-        if text.area != over.area:
+        if text.area != page.area:
             raise SidesDiffer()

@@ -142,7 +142,8 @@ def lay_out(job: LayoutJob) -> LaidOut:
                      if kind == "internal" and target not in anchors)
     warnings = tuple(m for m in messages if not _NO_ANCHOR.match(m))
     height = document.pages[0].height if document.pages else 0.0
-    del document
-    gc.collect()  # a laid-out document is full of reference cycles
+    if len(pages) >= 20:
+        del document
+        gc.collect()  # a laid-out document is full of reference cycles: free it now
     return LaidOut(output.getvalue(), height, tuple(pages), anchors, tuple(links),
                    tuple(bookmarks), warnings)

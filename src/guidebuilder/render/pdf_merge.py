@@ -12,6 +12,7 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
 from .fontmerge import merge_font_subsets
+from .pdf_furniture import ChunkPages
 from .pdf_layout import Box, LaidOut
 
 SCALE = 0.75  # CSS px -> PDF points
@@ -19,14 +20,14 @@ FURNITURE = Name("/GuidebuilderFurniture")
 
 
 @dataclass(frozen=True)
-class Placed:
-    """A laid-out chunk and its furniture, at its place in the book."""
+class Furniture:
+    """A laid-out furniture document: its pages from `lead` on go over the book's pages from
+    page `first` (from 1) on."""
 
-    text: LaidOut
-    kept: int  # its first `kept` pages are the book's; the others only ended it right
-    first: int  # the book's page number of its first page, from 1
-    furniture: LaidOut
-    lead: int  # furniture pages before the one over the chunk's first page
+    laid_out: LaidOut
+    first: int
+    lead: int
+    count: int
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ class Merged:
     missing_anchors: tuple[str, ...]  # link targets that are nowhere in the book
 
 
-def book_anchors(placed: list[Placed]) -> dict[str, tuple[int, Box, float]]:
+def book_anchors(placed: list[ChunkPages]) -> dict[str, tuple[int, Box, float]]:
     """Every anchor of the book: name -> (page index in the book, box, page height)."""
     anchors: dict[str, tuple[int, Box, float]] = {}
     for chunk in placed:
@@ -49,9 +50,9 @@ def _point(x: float, y: float, height: float) -> tuple[float, float]:
     return round(SCALE * x, 4), round(SCALE * (height - y), 4)
 
 
-def merge(placed: list[Placed]) -> Merged:
+def merge(placed: list[ChunkPages], furniture: list[Furniture]) -> Merged:
     sources = [pikepdf.open(io.BytesIO(p.text.pdf)) for p in placed]
-    furniture = [pikepdf.open(io.BytesIO(p.furniture.pdf)) for p in placed]
+    overlays = [pikepdf.open(io.BytesIO(f.laid_out.pdf)) for f in furniture]
     try:
         book = sources[0]
         del book.pages[placed[0].kept:]
@@ -60,10 +61,9 @@ def merge(placed: list[Placed]) -> Merged:
             warnings.simplefilter("ignore", pikepdf.exceptions.PageCopyWarning)
             for chunk, source in zip(placed[1:], sources[1:]):
                 book.pages.extend(list(source.pages)[:chunk.kept])
-        for chunk, over in zip(placed, furniture):
-            for index in range(chunk.kept):
-                _draw_over(book, book.pages[chunk.first - 1 + index],
-                           over.pages[chunk.lead + index])
+        for group, over in zip(furniture, overlays):
+            for index in range(group.count):
+                _draw_over(book, book.pages[group.first - 1 + index], over.pages[group.lead + index])
         anchors = book_anchors(placed)
         _destinations(book, anchors)
         missing = _links_between_chunks(book, placed, anchors)
@@ -74,7 +74,7 @@ def merge(placed: list[Placed]) -> Merged:
                   object_stream_mode=pikepdf.ObjectStreamMode.generate)
         return Merged(output.getvalue(), missing)
     finally:
-        for pdf in sources + furniture:
+        for pdf in sources + overlays:
             pdf.close()
 
 
@@ -101,7 +101,7 @@ def _destinations(book: pikepdf.Pdf, anchors: dict[str, tuple[int, Box, float]])
     book.Root.Names.Dests = book.make_indirect(Dictionary(Names=names))
 
 
-def _links_between_chunks(book: pikepdf.Pdf, placed: list[Placed],
+def _links_between_chunks(book: pikepdf.Pdf, placed: list[ChunkPages],
                           anchors: dict[str, tuple[int, Box, float]]) -> tuple[str, ...]:
     missing: dict[str, None] = {}
     for chunk in placed:
@@ -121,7 +121,7 @@ def _links_between_chunks(book: pikepdf.Pdf, placed: list[Placed],
     return tuple(missing)
 
 
-def _outline(book: pikepdf.Pdf, placed: list[Placed]) -> None:
+def _outline(book: pikepdf.Pdf, placed: list[ChunkPages]) -> None:
     with book.open_outline() as outline:
         outline.root.clear()
         stack: list[tuple[int, list]] = [(0, outline.root)]

@@ -1,7 +1,7 @@
 """Layout jobs run on several cores, through the cache, with a progress bar.
 
 Workers are started with `spawn`, so each is a clean interpreter that holds only the chunk it
-lays out; a worker is replaced after a few jobs so that WeasyPrint's caches do not grow."""
+lays out. (Not `max_tasks_per_child`: with it, Python 3.11's pool can hang, gh-115634.)"""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from tqdm import tqdm
 from .layout_cache import LayoutCache
 from .pdf_layout import LaidOut, LayoutJob, lay_out
 
-JOBS_PER_WORKER = 8
+PARALLEL_FROM = 150  # pages to lay out: below this, starting workers costs more than it saves
 
 
 def default_jobs() -> int:
@@ -40,18 +40,22 @@ class Workers:
     def _executor(self) -> ProcessPoolExecutor:
         if self._pool is None:
             self._pool = ProcessPoolExecutor(
-                max_workers=self.jobs, mp_context=multiprocessing.get_context("spawn"),
-                max_tasks_per_child=JOBS_PER_WORKER)
+                max_workers=self.jobs, mp_context=multiprocessing.get_context("spawn"))
         return self._pool
 
-    def run(self, jobs: list[LayoutJob], files: list[tuple[Path, ...]], stage: str) -> list[LaidOut]:
-        """Each job laid out (or found in the cache); `files[i]` are the files job i reads."""
+    def run(self, jobs: list[LayoutJob], files: list[tuple[Path, ...]], stage: str,
+            pages: list[int]) -> list[LaidOut]:
+        """Each job laid out (or found in the cache); `files[i]` are the files job i reads and
+        `pages[i]` about how many pages it makes."""
         keys = [job.digest(extra) for job, extra in zip(jobs, files)]
         results: list[LaidOut | None] = [self.cache.get(k) if self.cache else None for k in keys]
         pending = [i for i, r in enumerate(results) if r is None]
         with tqdm(total=len(jobs), initial=len(jobs) - len(pending), desc=stage, unit="chunk",
                   disable=None, leave=False) as bar:
-            if self.jobs > 1 and len(pending) > 1:
+            if (self.jobs > 1 and len(pending) > 1
+                    and sum(pages[i] for i in pending) >= PARALLEL_FROM):
+                # the longest first, so that no worker is left with a long one at the end
+                pending.sort(key=lambda i: -pages[i])
                 futures: dict[int, Future] = {
                     i: self._executor().submit(lay_out, jobs[i]) for i in pending}
                 for i, future in futures.items():

@@ -1,0 +1,163 @@
+"""The book is laid out in chunks and put together: a reader must not be able to tell.
+
+The sample guide is cut as finely as possible (every article its own chunk) and built on one
+core and on two; both must give the same bytes, and the same pages as the whole book laid out
+in one WeasyPrint pass with page numbers, contents and running headers done the plain CSS way
+(bench/baseline.css): same text on every page, header and footer included, same outline,
+every link landing where its target is.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pikepdf
+import pytest
+import weasyprint
+from conftest import REPO, replace_in
+from pdfbook import PdfBook, squeeze
+
+from guidebuilder.build import build, load_project, prepare
+from guidebuilder.errors import Problems
+from guidebuilder.render import chunks, workers
+from guidebuilder.render.chunks import chunk_html, whole_book
+from guidebuilder.render.pdf import qr_svg
+
+GUIDE = "xinyongka-zhaiwu"
+_LEADER = re.compile(r"\.{2,}")
+
+
+@pytest.fixture
+def finely_cut(monkeypatch):
+    """Every article its own chunk, and workers even for a small book."""
+    monkeypatch.setattr(chunks, "MIN_CHARS", 0)
+    monkeypatch.setattr(chunks, "CUT_ONE_IN", 1)
+    monkeypatch.setattr(workers, "PARALLEL_FROM", 0)
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    root = tmp_path / "project"
+    for folder in ("articles", "guides", "themes"):
+        shutil.copytree(REPO / folder, root / folder)
+    return root
+
+
+def plan_of(root: Path, name: str):
+    problems = Problems()
+    project = load_project(root, problems)
+    (plan,) = prepare(project, [g for g in project.guides if g.name == name], problems)
+    return plan
+
+
+def single_pass(root: Path, name: str, out: Path) -> PdfBook:
+    """The whole book in one WeasyPrint pass, numbers and headers done by WeasyPrint."""
+    plan = plan_of(root, name)
+    html, _ = chunk_html(plan.theme, plan.book, whole_book(plan.book), 1, qr=qr_svg)
+    sheets = plan.theme.stylesheets("print")
+    if plan.book.guide.print_mode:
+        sheets += plan.theme.stylesheets("print-mode")
+    css = [weasyprint.CSS(filename=str(s)) for s in sheets]
+    css += [weasyprint.CSS(string=f"@page {{ size: {plan.book.guide.page_size}; }}"),
+            weasyprint.CSS(filename=str(REPO / "bench" / "baseline.css"))]
+    weasyprint.HTML(string=html, base_url=(root / "articles").as_uri() + "/").write_pdf(
+        out, stylesheets=css)
+    return PdfBook(out)
+
+
+def built(root: Path, out: Path, jobs: int, name: str = GUIDE) -> PdfBook:
+    outputs, warnings = build(root, [name], ["pdf"], out, jobs=jobs, cache=False)
+    assert [str(w) for w in warnings] == []
+    return PdfBook(next(p for p in outputs if p.name == f"{name}.pdf"))
+
+
+def pages_as_read(book: PdfBook) -> list[tuple[str, str, str]]:
+    """Header, body and footer of every page, without spaces or leader dots."""
+    return [tuple(_LEADER.sub("", squeeze(region)) for region in
+                  (book.header(n), book.body(n), book.footer(n)))
+            for n in range(1, book.page_count + 1)]
+
+
+def link_landings(book: PdfBook) -> list[tuple[int, str, int]]:
+    """(page of the link, its target, the page it lands on) for every internal link."""
+    with pikepdf.open(book.path) as pdf:
+        names = {}
+        tree = pikepdf.NameTree(pdf.Root.Names.Dests)
+        pages = {page.objgen: i + 1 for i, page in enumerate(pdf.pages)}
+        for name, dest in tree.items():
+            names[name] = pages[dest[0].objgen]
+        landings = []
+        for number, page in enumerate(pdf.pages, start=1):
+            for annot in page.obj.get("/Annots", []):
+                if "/Dest" in annot:
+                    landings.append((number, str(annot.Dest), names[str(annot.Dest)]))
+        return landings
+
+
+def test_one_core_and_two_give_the_same_bytes(project, tmp_path, finely_cut):
+    one = built(project, tmp_path / "one", jobs=1)
+    two = built(project, tmp_path / "two", jobs=2)
+    assert one.path.read_bytes() == two.path.read_bytes()
+
+
+def test_chunked_book_reads_like_one_laid_out_in_one_pass(project, tmp_path, finely_cut):
+    assert len(chunks.plan_chunks(plan_of(project, GUIDE).book)) > 10
+    book = built(project, tmp_path / "chunked", jobs=2)
+    reference = single_pass(project, GUIDE, tmp_path / "reference.pdf")
+    assert book.page_count == reference.page_count
+    for number, (ours, theirs) in enumerate(zip(pages_as_read(book), pages_as_read(reference)), 1):
+        assert ours == theirs, f"page {number}"
+    assert book.outline() == reference.outline()
+
+
+def test_every_link_lands_where_its_target_is(project, tmp_path, finely_cut):
+    book = built(project, tmp_path / "chunked", jobs=2)
+    landings = link_landings(book)
+    contents = [page for page in range(1, book.page_count + 1) if "目录" in squeeze(book.body(page))]
+    outline = {entry.title: entry.page for entry in book.outline()}
+    assert {lands for page, _, lands in landings if page in contents} == set(outline.values())
+    # "see page N" links, between chunks: the number printed is where the link lands
+    articles = {chapter.article.anchor for chapter in plan_of(project, GUIDE).book.chapters}
+    xrefs = [(page, lands) for page, target, lands in landings
+             if page not in contents and target in articles]
+    assert len({lands for _, lands in xrefs}) > 5
+    for page, lands in xrefs:
+        assert f"见第{lands}页" in squeeze(book.body(page))
+
+
+def test_each_font_is_embedded_once(project, tmp_path, finely_cut):
+    book = built(project, tmp_path / "chunked", jobs=2)
+    with pikepdf.open(book.path) as pdf:
+        programs = [obj for obj in pdf.objects if isinstance(obj, pikepdf.Dictionary)
+                    and obj.get("/Type") == "/FontDescriptor"]
+        faces = [str(d.FontName).split("+")[-1] for d in programs]
+    assert len(faces) == len(set(faces)), faces
+
+
+def test_print_mode_across_chunks(project, tmp_path, finely_cut):
+    replace_in(project, f"guides/{GUIDE}.yml", "page_size: A5", "page_size: A5\nprint_mode: true")
+    book = built(project, tmp_path / "chunked", jobs=2)
+    reference = single_pass(project, GUIDE, tmp_path / "reference.pdf")
+    assert pages_as_read(book) == pages_as_read(reference)
+    for entry in book.outline():
+        assert entry.page % 2 == 1, f"{entry.title} opens on a left-hand page"
+
+
+def test_a_rebuild_lays_out_only_the_chunk_that_changed(project, tmp_path, finely_cut,
+                                                        monkeypatch):
+    laid_out = []
+    lay_out = workers.lay_out
+    monkeypatch.setattr(workers, "lay_out", lambda job: laid_out.append(job) or lay_out(job))
+    build(project, [GUIDE], ["pdf"], tmp_path / "first", jobs=1)
+    first = len(laid_out)
+    laid_out.clear()
+    article = next((project / "articles" / "xinyongka").glob("*.md"))
+    article.write_text(article.read_text(encoding="utf-8") + "\n补充一段说明。\n", encoding="utf-8")
+    outputs, _ = build(project, [GUIDE], ["pdf"], tmp_path / "second", jobs=1)
+    texts = [job for job in laid_out if "furniture-page" not in job.html]
+    assert texts and all("补充一段说明" in job.html for job in texts)
+    assert len(laid_out) < first / 2
+    fresh, _ = build(project, [GUIDE], ["pdf"], tmp_path / "fresh", jobs=1, cache=False)
+    assert outputs[0].read_bytes() == fresh[0].read_bytes()
