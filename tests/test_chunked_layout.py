@@ -16,7 +16,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 import weasyprint
-from conftest import REPO, replace_in
+from conftest import REPO, replace_in, run_cli
 from pdfbook import PdfBook, squeeze
 
 from guidebuilder.build import build, load_project, prepare
@@ -161,3 +161,14 @@ def test_a_rebuild_lays_out_only_the_chunk_that_changed(project, tmp_path, finel
     assert len(laid_out) < first / 2
     fresh, _ = build(project, [GUIDE], ["pdf"], tmp_path / "fresh", jobs=1, cache=False)
     assert outputs[0].read_bytes() == fresh[0].read_bytes()
+
+
+def test_jobs_and_cache_on_the_command_line(tiny_project):
+    bad = run_cli("build", "--jobs", "0", cwd=tiny_project)
+    assert bad.returncode == 2 and "'0' is not a number of cores" in bad.stderr
+    result = run_cli("build", "--jobs", "1", "--no-cache", cwd=tiny_project)
+    assert result.returncode == 0, result.stderr
+    assert not (tiny_project / ".cache").exists()
+    result = run_cli("build", "--jobs", "2", cwd=tiny_project)
+    assert result.returncode == 0, result.stderr
+    assert list((tiny_project / ".cache" / "layout").glob("*.pdf"))

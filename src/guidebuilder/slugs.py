@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from pypinyin import lazy_pinyin
 from slugify import slugify
 
 _ID_IN_QUERY = re.compile(r"(?:^|&)(?:id|aid|p|article_id)=(\d+)(?:&|$)")
@@ -13,6 +12,8 @@ _SLUG_MAX = 60
 
 
 def pinyin_slug(text: str) -> str:
+    from pypinyin import lazy_pinyin  # 60 MB of dictionaries: loaded only when needed
+
     return slugify(" ".join(lazy_pinyin(text)), max_length=_SLUG_MAX, word_boundary=True)
 
 

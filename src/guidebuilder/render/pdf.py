@@ -119,6 +119,7 @@ def _render_chunks(book: Book, theme: Theme, root: Path, chunks: list[Chunk], di
         leads.append(lead)
     furniture = workers.run(furniture_jobs, [()] * len(groups), "page furniture",
                             [sum(c.kept for c in group) for group in groups])
+    workers.close()  # before the merge, the most memory-hungry step of this process
     for group, over, lead in zip(groups, furniture, leads):
         check_furniture(theme, group, over, lead)
     merged = merge(placed, [Furniture(over, group[0].first, lead, sum(c.kept for c in group))

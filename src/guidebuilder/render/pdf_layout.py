@@ -9,6 +9,7 @@ files inside the allowed folders: article HTML is untrusted.
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import hashlib
 import io
@@ -113,6 +114,15 @@ class LaidOut:
     warnings: tuple[str, ...]
 
 
+def _give_back_memory() -> None:
+    """Return freed memory to the system (glibc keeps it otherwise), so that a worker's
+    footprint is that of the chunk it lays out, not of the largest it has laid out."""
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
 _NO_ANCHOR = re.compile(r"^No anchor #(.*) for internal URI reference$")
 
 
@@ -145,5 +155,6 @@ def lay_out(job: LayoutJob) -> LaidOut:
     if len(pages) >= 20:
         del document
         gc.collect()  # a laid-out document is full of reference cycles: free it now
+        _give_back_memory()
     return LaidOut(output.getvalue(), height, tuple(pages), anchors, tuple(links),
                    tuple(bookmarks), warnings)

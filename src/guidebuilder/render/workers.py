@@ -34,8 +34,13 @@ class Workers:
         return self
 
     def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop the worker processes (and give back their memory); `run` starts new ones."""
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
 
     def _executor(self) -> ProcessPoolExecutor:
         if self._pool is None:
