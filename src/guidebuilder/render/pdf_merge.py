@@ -123,7 +123,7 @@ class _Overlay:
             drawing.append((
                 [names.get(str(o), o) if isinstance(o, Name) else o for o in operands], operator))
         page.obj.Contents = self.book.make_stream(
-            b"q\n" + _contents(page) + b"\nQ\n" + pikepdf.unparse_content_stream(drawing))
+            b"q\n" + page_contents(page) + b"\nQ\n" + pikepdf.unparse_content_stream(drawing))
         key = (_identity(page.obj.Resources), _identity(over.obj.Resources))
         if key not in self.merged:
             resources = Dictionary({k: v for k, v in page.obj.Resources.items()})
@@ -140,7 +140,8 @@ def _identity(obj: pikepdf.Object) -> tuple[int, int] | bytes:
     return obj.objgen if obj.is_indirect else obj.unparse()
 
 
-def _contents(page: pikepdf.Page) -> bytes:
+def page_contents(page: pikepdf.Page) -> bytes:
+    """A page's drawing, as one piece of content stream."""
     contents = page.obj.Contents
     if isinstance(contents, pikepdf.Array):
         return b"\n".join(part.read_bytes() for part in contents)
