@@ -172,3 +172,18 @@ def test_jobs_and_cache_on_the_command_line(tiny_project):
     result = run_cli("build", "--jobs", "2", cwd=tiny_project)
     assert result.returncode == 0, result.stderr
     assert list((tiny_project / ".cache" / "layout").glob("*.pdf"))
+
+
+def test_a_theme_that_runs_articles_on_is_laid_out_in_one_piece(project, tmp_path, finely_cut):
+    (project / "themes" / "runon" / "css").mkdir(parents=True)
+    (project / "themes" / "runon" / "theme.yml").write_text("name: runon\n", encoding="utf-8")
+    (project / "themes" / "runon" / "css" / "print.css").write_text(
+        ".article { break-before: auto; margin-top: 12mm; }\n", encoding="utf-8")
+    replace_in(project, f"guides/{GUIDE}.yml", "theme: default", "theme: runon")
+    book = built(project, tmp_path / "runon", jobs=2)
+    reference = single_pass(project, GUIDE, tmp_path / "reference.pdf")
+    # an article starts on the page where the one before it ends
+    assert any("本文链接" in squeeze(book.body(entry.page)).split(squeeze(entry.title))[0]
+               for entry in book.outline() if entry.level == 2)
+    assert pages_as_read(book) == pages_as_read(reference)
+    assert book.outline() == reference.outline()

@@ -23,7 +23,7 @@ from ..model import Book
 from ..theme import Theme
 from .chunks import Chunk, chunk_html, page_digits, plan_chunks, whole_book
 from .layout_cache import LayoutCache
-from .pdf_furniture import (WITHOUT_FURNITURE, ChunkPages, SidesDiffer, check_furniture,
+from .pdf_furniture import (WITHOUT_FURNITURE, ChunkPages, OnePieceNeeded, check_furniture,
                             furniture_css, furniture_html, furniture_pages, group_pages)
 from .pdf_layout import LaidOut, LayoutJob, ProjectFetcher, captured_weasyprint_log
 from .pdf_merge import Furniture, book_anchors, merge
@@ -76,11 +76,11 @@ def render_pdf(book: Book, theme: Theme, root: Path, jobs: int = 1,
         while True:
             try:
                 result = _render_chunks(book, theme, root, chunks, digits, exact, workers)
-            except SidesDiffer:
+            except OnePieceNeeded:
                 if len(chunks) == 1:
                     raise GuideError(f"theme '{theme.name}': furniture.html does not match "
                                      "the pages of the book") from None
-                chunks = [whole_book(book)]  # the theme's pages are not all alike: one piece
+                chunks = [whole_book(book)]
                 continue
             if isinstance(result, RenderedPdf):
                 return result
@@ -101,7 +101,7 @@ def _render_chunks(book: Book, theme: Theme, root: Path, chunks: list[Chunk], di
     if None in kept:
         if len(chunks) == 1:
             raise GuideError(f"theme '{theme.name}': the book could not be laid out")
-        raise SidesDiffer()  # the theme does not start articles on a new page: one piece
+        raise OnePieceNeeded()
     firsts = [1 + sum(kept[:i]) for i in range(len(chunks))]
     total = sum(kept)
     needed = len(str(total))

@@ -53,9 +53,10 @@ class FurniturePage:
     refs: tuple[Ref, ...] = ()
 
 
-class SidesDiffer(Exception):
-    """The theme gives left and right pages different page areas: a chunk laid out from a
-    right-hand page cannot be used where the book puts it on a left-hand page."""
+class OnePieceNeeded(Exception):
+    """The theme's pages cannot be laid out in chunks: an article does not start a new page,
+    or left and right pages have different page areas (a chunk laid out from a right-hand page
+    cannot be used where the book puts it on a left-hand page)."""
 
 
 @dataclass(frozen=True)
@@ -143,4 +144,4 @@ def check_furniture(theme: Theme, group: list[ChunkPages], furniture: LaidOut, l
             raise GuideError(f"theme '{theme.name}': furniture.html does not follow the "
                              "named pages of the text: keep its `page:` and `break-before:`")
         if text.area != page.area:
-            raise SidesDiffer()
+            raise OnePieceNeeded()
