@@ -187,3 +187,17 @@ def test_a_theme_that_runs_articles_on_is_laid_out_in_one_piece(project, tmp_pat
                for entry in book.outline() if entry.level == 2)
     assert pages_as_read(book) == pages_as_read(reference)
     assert book.outline() == reference.outline()
+
+
+def test_a_theme_with_its_own_target_counter_is_laid_out_in_one_piece(project, tmp_path,
+                                                                        finely_cut):
+    (project / "themes" / "counting" / "css").mkdir(parents=True)
+    (project / "themes" / "counting" / "theme.yml").write_text("name: counting\n", encoding="utf-8")
+    (project / "themes" / "counting" / "css" / "print.css").write_text(
+        '.related a.xref::before { content: "第" target-counter(attr(href url), page) "页 "; }\n',
+        encoding="utf-8")
+    replace_in(project, f"guides/{GUIDE}.yml", "theme: default", "theme: counting")
+    book = built(project, tmp_path / "counting", jobs=2)
+    reference = single_pass(project, GUIDE, tmp_path / "reference.pdf")
+    assert pages_as_read(book) == pages_as_read(reference)
+    assert any(re.search(r"第\d+页", squeeze(book.body(n))) for n in range(1, book.page_count + 1))

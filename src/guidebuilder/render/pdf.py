@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -71,6 +72,8 @@ def render_pdf(book: Book, theme: Theme, root: Path, jobs: int = 1,
     """The PDF in memory, with WeasyPrint's warnings. Nothing is written here but the cache."""
     with Workers(jobs, cache) as workers:
         chunks = plan_chunks(book)
+        if _refers_across_pages(_stylesheets(book, theme)):
+            chunks = [whole_book(book)]
         digits = page_digits(book)
         exact = True
         while True:
@@ -128,6 +131,15 @@ def _render_chunks(book: Book, theme: Theme, root: Path, chunks: list[Chunk], di
     warnings += [f"No anchor #{name} for internal URI reference" for name in merged.missing_anchors]
     front = pages_of.get("copyright-page", 1) - 1
     return RenderedPdf(merged.pdf, total, front, list(dict.fromkeys(warnings)))
+
+
+_ACROSS_PAGES = re.compile(r"target-(?:counter|counters|text)\s*\(")
+
+
+def _refers_across_pages(stylesheets: tuple[Path, ...]) -> bool:
+    """Whether the theme's CSS itself looks up other elements' pages or text (target-counter,
+    ...): a chunk cannot see the others, so such a theme is laid out in one piece."""
+    return any(_ACROSS_PAGES.search(path.read_text(encoding="utf-8")) for path in stylesheets)
 
 
 def _kept(chunk: Chunk, text: LaidOut) -> int | None:
