@@ -12,7 +12,7 @@ from ..errors import GuideError
 from ..model import Book, Edition
 from ..theme import Theme
 from .html import render_template
-from .pdf import layout, pdf_bytes
+from .pdf import lay_out_alone
 
 COVER_HEIGHT_PX = 2000
 COVER_TYPES = {"image/png", "image/jpeg"}
@@ -30,8 +30,8 @@ def cover_image(book: Book, theme: Theme, root: Path,
                              guide.path, guide.line("cover"))
         return f"images/cover{path.suffix.lower()}", path.read_bytes(), []
     html = render_template(theme, "cover_page.html", book, client=client)
-    laid_out, warnings = layout(html, book, theme, root, print_mode=False)
-    document = pypdfium2.PdfDocument(pdf_bytes(laid_out, "cover"))
+    laid_out = lay_out_alone(html, book, theme, root, "cover", print_mode=False)
+    document = pypdfium2.PdfDocument(laid_out.pdf)
     try:
         page = document[0]
         scale = COVER_HEIGHT_PX / page.get_height()
@@ -40,4 +40,4 @@ def cover_image(book: Book, theme: Theme, root: Path,
         document.close()
     output = io.BytesIO()
     image.save(output, format="PNG")
-    return "images/cover.png", output.getvalue(), warnings
+    return "images/cover.png", output.getvalue(), list(laid_out.warnings)

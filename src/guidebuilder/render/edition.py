@@ -20,8 +20,8 @@ from ..errors import GuideError
 from ..model import Book, Edition
 from ..theme import Theme
 from .html import render_template
-from .pdf import RenderedPdf, layout, pdf_bytes
-from .pdf_merge import page_contents
+from .pdf import RenderedPdf, lay_out_alone
+from .pdf_merge import draw_on_page
 
 PAGE_MM = {"A4": (210, 297), "A5": (148, 210), "Letter": (215.9, 279.4)}
 WATERMARK_DPI = 100
@@ -56,41 +56,31 @@ def render_edition_pdf(base: RenderedPdf, book: Book, theme: Theme, root, client
         image = "data:image/png;base64," + base64.b64encode(
             watermark_png(client.watermark, guide.page_size, theme)).decode("ascii")
     html = render_template(theme, "edition_pages.html", book, client=client, watermark_image=image)
-    pages, warnings = layout(html, book, theme, root)
+    pages = lay_out_alone(html, book, theme, root, f"{guide.name}\0{guide.edition}\0{client.slug}")
     if len(pages.pages) != base.front_pages + 1:
         raise GuideError(f"theme '{theme.name}': edition_pages.html makes {len(pages.pages)} "
                          f"pages; it must make the {base.front_pages} front pages of the book "
                          "and one overlay page")
-    data = _compose(base.data, pdf_bytes(pages, f"{guide.name}\0{guide.edition}\0{client.slug}"),
-                    base.front_pages, client)
-    return RenderedPdf(data, base.pages, base.front_pages, warnings)
+    data = _compose(base.data, pages.pdf, base.front_pages, client)
+    return RenderedPdf(data, base.pages, base.front_pages, list(pages.warnings))
 
 
 OVERLAY = pikepdf.Name("/GuidebuilderOverlay")
 
 
 def _stamp(pdf: pikepdf.Pdf, form: pikepdf.Object) -> None:
-    """Draw `form` over every page, scaled from its box to the page's, in the page's own content
-    stream (two more streams a page would add 0.2 KB a page). pikepdf's add_overlay names the
-    resource randomly, which would make the output differ from build to build."""
+    """Draw `form` over every page, scaled from its box to the page's. (pikepdf's add_overlay
+    names the resource randomly, which would make the output differ from build to build.)"""
     box = pikepdf.Rectangle(form.BBox)
-    shared: dict[object, pikepdf.Dictionary] = {}
+    resources = {"/XObject": pikepdf.Dictionary({str(OVERLAY): form})}
+    shared: dict = {}
     for page in pdf.pages:
         target = pikepdf.Rectangle(page.mediabox)
         sx, sy = target.width / box.width, target.height / box.height
         matrix = [sx, 0, 0, sy, target.llx - box.llx * sx, target.lly - box.lly * sy]
         draw = " ".join(f"{v:.6f}".rstrip("0").rstrip(".") for v in matrix)
-        page.obj.Contents = pdf.make_stream(
-            b"q\n" + page_contents(page) + f"\nQ q {draw} cm {OVERLAY} Do Q\n".encode())
-        resources = page.obj.Resources
-        key = resources.objgen if resources.is_indirect else resources.unparse()
-        if key not in shared:
-            copy = pikepdf.Dictionary({k: v for k, v in resources.items()})
-            xobjects = pikepdf.Dictionary({k: v for k, v in copy.get("/XObject", {}).items()})
-            xobjects[OVERLAY] = form
-            copy.XObject = xobjects
-            shared[key] = pdf.make_indirect(copy)
-        page.obj.Resources = shared[key]
+        draw_on_page(pdf, page, f"q {draw} cm {OVERLAY} Do Q\n".encode(), resources, shared,
+                     OVERLAY)
 
 
 def _compose(base: bytes, edition_pages: bytes, front_pages: int, client: Edition) -> bytes:

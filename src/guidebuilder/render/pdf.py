@@ -10,14 +10,11 @@ bytes.
 
 from __future__ import annotations
 
-import hashlib
-import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import segno
-import weasyprint
 
 from ..errors import GuideError
 from ..model import Book
@@ -26,11 +23,11 @@ from .chunks import Chunk, chunk_html, page_digits, plan_chunks, whole_book
 from .layout_cache import LayoutCache
 from .pdf_furniture import (WITHOUT_FURNITURE, ChunkPages, OnePieceNeeded, check_furniture,
                             furniture_css, furniture_html, furniture_pages, group_pages)
-from .pdf_layout import LaidOut, LayoutJob, ProjectFetcher, captured_weasyprint_log
+from .pdf_layout import LaidOut, LayoutJob, lay_out
 from .pdf_merge import Furniture, book_anchors, merge
 from .workers import Workers
 
-__all__ = ["RenderedPdf", "render_pdf", "layout", "pdf_bytes", "qr_svg"]
+__all__ = ["RenderedPdf", "render_pdf", "lay_out_alone", "qr_svg"]
 
 FURNITURE_PAGES = 250  # pages of furniture laid out in one document
 HTML_PER_PAGE = 1500  # characters of a chunk's HTML per page, roughly, to share out work
@@ -60,11 +57,12 @@ def _stylesheets(book: Book, theme: Theme, print_mode: bool | None = None) -> tu
     return tuple(stylesheets)
 
 
-def _job(html: str, book: Book, theme: Theme, root: Path, extra_css: str) -> LayoutJob:
-    return LayoutJob(html, _stylesheets(book, theme),
+def _job(html: str, book: Book, theme: Theme, root: Path, extra_css: str,
+         print_mode: bool | None = None, identity: str = "guidebuilder") -> LayoutJob:
+    return LayoutJob(html, _stylesheets(book, theme, print_mode),
                      f"@page {{ size: {book.guide.page_size}; }}\n{extra_css}",
                      (root / "articles").as_uri() + "/",
-                     (root / "articles", *theme.folders), "guidebuilder")
+                     (root / "articles", *theme.folders), identity)
 
 
 def render_pdf(book: Book, theme: Theme, root: Path, jobs: int = 1,
@@ -153,25 +151,8 @@ def _kept(chunk: Chunk, text: LaidOut) -> int | None:
     return page
 
 
-def layout(html: str, book: Book, theme: Theme, root: Path, *,
-           print_mode: bool | None = None) -> tuple[weasyprint.Document, list[str]]:
-    """Lay out themed HTML in one piece (a cover, an edition's own pages) with the theme's
-    print stylesheets at the guide's page size."""
-    fetcher = ProjectFetcher([root / "articles", *theme.folders])
-    with captured_weasyprint_log() as warnings:
-        css = [weasyprint.CSS(filename=str(p), url_fetcher=fetcher)
-               for p in _stylesheets(book, theme, print_mode)]
-        css.append(weasyprint.CSS(string=f"@page {{ size: {book.guide.page_size}; }}"))
-        document = weasyprint.HTML(string=html, base_url=(root / "articles").as_uri() + "/",
-                                   url_fetcher=fetcher).render(stylesheets=css)
-    return document, warnings
-
-
-def pdf_bytes(document: weasyprint.Document, identity: str) -> bytes:
-    """The PDF of a laid-out document, with a file identifier that depends only on `identity`."""
-    identifier = hashlib.sha256(identity.encode()).hexdigest()[:32]
-    output = io.BytesIO()
-    with captured_weasyprint_log():
-        document.write_pdf(output, pdf_identifier=identifier.encode())
-    return output.getvalue()
-
+def lay_out_alone(html: str, book: Book, theme: Theme, root: Path, identity: str, *,
+                  print_mode: bool | None = None) -> LaidOut:
+    """Lay out a short document in one piece (a cover, an edition's own pages) with the
+    theme's print stylesheets at the guide's page size."""
+    return lay_out(_job(html, book, theme, root, "", print_mode, identity))
