@@ -96,7 +96,7 @@ def baseline_html(root: Path, work: Path) -> list[str]:
     from guidebuilder.build import load_project
     from guidebuilder.errors import Problems
     from guidebuilder.render.chunks import chunk_html, whole_book
-    from guidebuilder.render.pdf import qr_svg
+    from guidebuilder.render.pdf import print_stylesheets, qr_svg
     from guidebuilder.theme import load_theme
 
     problems = Problems()
@@ -107,7 +107,7 @@ def baseline_html(root: Path, work: Path) -> list[str]:
     html, _ = chunk_html(theme, book, whole_book(book), 1, qr=qr_svg)
     (work / "book.html").write_text(html, encoding="utf-8")
     (work / "page.css").write_text("@page { size: A5; }", encoding="utf-8")
-    sheets = [str(p) for p in theme.stylesheets("print")] + [
+    sheets = [str(p) for p in print_stylesheets(book, theme)] + [
         str(work / "page.css"), str(Path(__file__).with_name("baseline.css"))]
     return [arg for sheet in sheets for arg in ("-s", sheet)]
 

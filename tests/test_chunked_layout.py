@@ -23,7 +23,8 @@ from guidebuilder.build import build, load_project, prepare
 from guidebuilder.errors import Problems
 from guidebuilder.render import chunks, workers
 from guidebuilder.render.chunks import chunk_html, whole_book
-from guidebuilder.render.pdf import qr_svg
+from guidebuilder.render.html import visible_text
+from guidebuilder.render.pdf import for_print, print_stylesheets, qr_svg
 
 GUIDE = "xinyongka-zhaiwu"
 _LEADER = re.compile(r"\.{2,}")
@@ -55,10 +56,9 @@ def plan_of(root: Path, name: str):
 def single_pass(root: Path, name: str, out: Path) -> PdfBook:
     """The whole book in one WeasyPrint pass, numbers and headers done by WeasyPrint."""
     plan = plan_of(root, name)
-    html, _ = chunk_html(plan.theme, plan.book, whole_book(plan.book), 1, qr=qr_svg)
-    sheets = plan.theme.stylesheets("print")
-    if plan.book.guide.print_mode:
-        sheets += plan.theme.stylesheets("print-mode")
+    book = for_print(plan.book)
+    html, _ = chunk_html(plan.theme, book, whole_book(book), 1, qr=qr_svg)
+    sheets = print_stylesheets(plan.book, plan.theme)
     css = [weasyprint.CSS(filename=str(s)) for s in sheets]
     css += [weasyprint.CSS(string=f"@page {{ size: {plan.book.guide.page_size}; }}"),
             weasyprint.CSS(filename=str(REPO / "bench" / "baseline.css"))]
@@ -78,6 +78,18 @@ def pages_as_read(book: PdfBook) -> list[tuple[str, str, str]]:
     return [tuple(_LEADER.sub("", squeeze(region)) for region in
                   (book.header(n), book.body(n), book.footer(n)))
             for n in range(1, book.page_count + 1)]
+
+
+def assert_reads_like(book: PdfBook, reference: PdfBook) -> None:
+    """Same header, body and footer on every page; where a part or an article opens, the book
+    has no running head (the one-pass reference has one)."""
+    assert book.page_count == reference.page_count
+    opening = {entry.page for entry in book.outline()}
+    for number, (ours, theirs) in enumerate(zip(pages_as_read(book), pages_as_read(reference)), 1):
+        if number in opening:
+            assert ours[0] == "", f"page {number}"
+            ours, theirs = ours[1:], theirs[1:]
+        assert ours == theirs, f"page {number}"
 
 
 def link_landings(book: PdfBook) -> list[tuple[int, str, int]]:
@@ -106,9 +118,7 @@ def test_chunked_book_reads_like_one_laid_out_in_one_pass(project, tmp_path, fin
     assert len(chunks.plan_chunks(plan_of(project, GUIDE).book)) > 10
     book = built(project, tmp_path / "chunked", jobs=2)
     reference = single_pass(project, GUIDE, tmp_path / "reference.pdf")
-    assert book.page_count == reference.page_count
-    for number, (ours, theirs) in enumerate(zip(pages_as_read(book), pages_as_read(reference)), 1):
-        assert ours == theirs, f"page {number}"
+    assert_reads_like(book, reference)
     assert book.outline() == reference.outline()
 
 
@@ -140,7 +150,7 @@ def test_print_mode_across_chunks(project, tmp_path, finely_cut):
     replace_in(project, f"guides/{GUIDE}.yml", "page_size: A5", "page_size: A5\nprint_mode: true")
     book = built(project, tmp_path / "chunked", jobs=2)
     reference = single_pass(project, GUIDE, tmp_path / "reference.pdf")
-    assert pages_as_read(book) == pages_as_read(reference)
+    assert_reads_like(book, reference)
     for entry in book.outline():
         assert entry.page % 2 == 1, f"{entry.title} opens on a left-hand page"
 
@@ -157,7 +167,7 @@ def test_a_rebuild_lays_out_only_the_chunk_that_changed(project, tmp_path, finel
     article.write_text(article.read_text(encoding="utf-8") + "\n补充一段说明。\n", encoding="utf-8")
     outputs, _ = build(project, [GUIDE], ["pdf"], tmp_path / "second", jobs=1)
     texts = [job for job in laid_out if "furniture-page" not in job.html]
-    assert texts and all("补充一段说明" in job.html for job in texts)
+    assert texts and all("补充一段说明" in visible_text(job.html).replace(" ", "") for job in texts)
     assert len(laid_out) < first / 2
     fresh, _ = build(project, [GUIDE], ["pdf"], tmp_path / "fresh", jobs=1, cache=False)
     assert outputs[0].read_bytes() == fresh[0].read_bytes()
@@ -185,7 +195,7 @@ def test_a_theme_that_runs_articles_on_is_laid_out_in_one_piece(project, tmp_pat
     # an article starts on the page where the one before it ends
     assert any("本文链接" in squeeze(book.body(entry.page)).split(squeeze(entry.title))[0]
                for entry in book.outline() if entry.level == 2)
-    assert pages_as_read(book) == pages_as_read(reference)
+    assert_reads_like(book, reference)
     assert book.outline() == reference.outline()
 
 
@@ -199,5 +209,5 @@ def test_a_theme_with_its_own_target_counter_is_laid_out_in_one_piece(project, t
     replace_in(project, f"guides/{GUIDE}.yml", "theme: default", "theme: counting")
     book = built(project, tmp_path / "counting", jobs=2)
     reference = single_pass(project, GUIDE, tmp_path / "reference.pdf")
-    assert pages_as_read(book) == pages_as_read(reference)
+    assert_reads_like(book, reference)
     assert any(re.search(r"第\d+页", squeeze(book.body(n))) for n in range(1, book.page_count + 1))

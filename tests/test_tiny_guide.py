@@ -56,18 +56,24 @@ def test_related_outside_the_guide_prints_title_and_url(tiny_book):
 
 
 def test_notice_source_link_and_reprint(tiny_book):
+    """Each article's own notice, else the guide's; a reprint never gets the guide's notice
+    but one naming the original. (Notices are set with full-width punctuation.)"""
     own = _article_text(tiny_book, "信用卡逾期的后果")
-    assert own.endswith("版权声明:本文原创。本文链接：https://law.example/xyk/1.html扫码阅读原文")
+    assert own.endswith("版权声明：本文原创。本文链接：https://law.example/xyk/1.html扫码阅读原文")
     fallback = _article_text(tiny_book, "如何协商还款")
-    assert "版权声明:默认声明。本文链接：https://law.example/xyk/2.html" in fallback
+    assert "版权声明：默认声明。本文链接：https://law.example/xyk/2.html" in fallback
     reprint = _article_text(tiny_book, "民间借贷利率上限")
+    assert "默认声明" not in reprint
+    assert "本文转载自《法治周刊原文》，著作权归原作者所有。" in reprint
     assert "本文为转载文章，原文：法治周刊原文https://journal.example/p/9.html" in reprint
     assert tiny_book.uris().count("https://journal.example/p/9.html") == 1
 
 
 def test_article_opening_shows_author_and_date(tiny_book):
+    """更新于 only for an article that has `updated`: no date is made up."""
     text = _article_text(tiny_book, "信用卡逾期的后果")
-    assert text.startswith("信用卡逾期的后果张律师·发布于2026年1月2日·更新于2026年1月2日")
+    assert text.startswith("信用卡逾期的后果张律师·发布于2026年1月2日逾期会产生")
+    assert "更新于" not in text
 
 
 def test_same_input_gives_the_same_pdf_bytes(tiny_project, tmp_path):

@@ -31,9 +31,42 @@ class ArticleIndex:
         return self._by_key.get(key, []) or self._by_key.get(key.rstrip("/"), [])
 
 
+REPRINT_NOTICE = "本文为转载文章，著作权归原作者所有。"
+REPRINT_NOTICE_NAMING = "本文转载自《{title}》，著作权归原作者所有。"
+
+
+def notice(article: Article, guide: Guide) -> str | None:
+    """The notice printed after an article: its own, else the guide's — for a reprint the
+    guide's reprint notice (by default one naming the original), never the firm's own."""
+    if article.copyright:
+        return article.copyright
+    if not article.is_reprint:
+        return guide.copyright.notice
+    if guide.copyright.reprint_notice:
+        return guide.copyright.reprint_notice
+    original = article.reprinted_from
+    if original and original.title and original.title != original.url:
+        return REPRINT_NOTICE_NAMING.format(title=original.title.strip("《》"))
+    return REPRINT_NOTICE
+
+
+def check_sources(corpus: Corpus, problems: Problems) -> None:
+    """Articles that would reach a client without their link, or with a notice that
+    contradicts their origin, are reported once each."""
+    for article in corpus.articles:
+        if not article.source_url:
+            problems.warn("no source_url: the guide prints this article without its link and "
+                          "QR code (add its permalink, or set origin and source_url)",
+                          article.path, 1)
+        if article.is_reprint and article.copyright and "原创" in article.copyright:
+            problems.warn("a reprint (origin: reprint) whose copyright notice says 原创: the "
+                          "notice printed after it would be untrue", article.path, 1)
+
+
 def check_related(corpus: Corpus, problems: Problems) -> ArticleIndex:
     """Every `related:` entry of the corpus must name exactly one other article."""
     index = ArticleIndex(corpus.articles)
+    check_sources(corpus, problems)
     for article in corpus.articles:
         for ref in article.related:
             if ref.key is None:
@@ -145,13 +178,17 @@ def assemble(corpus: Corpus, guide: Guide, problems: Problems) -> Book:
         problems.error(f"include '{slug}' is in category '{article.category}', which is not "
                        "one of the guide's categories", guide.path, guide.line("include"))
     _warn_stale(guide, [a for _, articles in selected for a in articles], problems)
+    if guide.require_source_url:
+        for article in (a for _, articles in selected for a in articles if not a.source_url):
+            problems.error(f"guide '{guide.name}' requires a source_url on every article "
+                           "(require_source_url: true)", article.path, 1)
     parts = []
     for category, articles in selected:
         chapters = tuple(
             Chapter(
                 article=a,
                 related=tuple(r for ref in a.related if (r := _related(a, ref, index, chosen))),
-                copyright=a.copyright or guide.copyright.notice,
+                copyright=notice(a, guide),
             )
             for a in articles
         )

@@ -17,6 +17,7 @@ from .reader import read_corpus
 from .render.layout_cache import LayoutCache
 from .render.workers import default_jobs
 from .render.text import check_text
+from .render.typeset import normalizes_punctuation, typeset_book
 from .theme import Theme, load_theme
 
 log = logging.getLogger("guidebuilder")
@@ -67,6 +68,8 @@ def prepare(project: Project, guides: list[Guide], problems: Problems,
                 p if p.path else Problem(p.message, guide.path, guide.line("theme"))
                 for p in exc.problems)
             continue
+        if normalizes_punctuation(guide, theme):
+            book = typeset_book(book)
         try:
             clients = _editions(guide, edition)
             check_text(book, theme, clients)

@@ -16,7 +16,7 @@ PAGE_SIZES = ("A4", "A5", "Letter")
 GUIDE_KEYS = {
     "title", "subtitle", "publisher", "author", "language", "edition", "date", "categories",
     "tags", "since", "until", "include", "exclude", "theme", "page_size", "copyright", "disclaimer", "cover", "print_mode",
-    "stale_after_months", "editions",
+    "stale_after_months", "editions", "normalize_punctuation", "require_source_url",
 }
 EDITION_KEYS = {"client", "slug", "id", "lawyer", "contact", "watermark", "guides"}
 
@@ -32,12 +32,14 @@ def _rights(meta: Located, path: Path) -> Rights:
         return Rights()
     if isinstance(value, str):
         return Rights(notice=value.strip(), rights=value.strip())
-    if isinstance(value, dict) and set(value) <= {"notice", "rights"}:
-        notice, rights = value.get("notice"), value.get("rights")
-        return Rights(notice=str(notice).strip() if notice else None,
-                      rights=str(rights).strip() if rights else None)
-    raise GuideError("'copyright' is text, or a mapping with 'notice' and 'rights'", path,
-                     meta.line("copyright"))
+    if isinstance(value, dict) and set(value) <= {"notice", "rights", "reprint_notice"} \
+            and not any(isinstance(v, (list, dict)) for v in value.values()):
+        def text(key: str) -> str | None:
+            return str(value[key]).strip() if value.get(key) else None
+        return Rights(notice=text("notice"), rights=text("rights"),
+                      reprint_notice=text("reprint_notice"))
+    raise GuideError("'copyright' is text, or a mapping with 'notice', 'rights' and "
+                     "'reprint_notice'", path, meta.line("copyright"))
 
 
 def read_guide(path: Path, problems: Problems) -> Guide | None:
@@ -63,9 +65,13 @@ def read_guide(path: Path, problems: Problems) -> Guide | None:
     if not matching:
         problems.error(f"page_size '{page_size}' must be one of {', '.join(PAGE_SIZES)}", path,
                        meta.line("page_size"))
-    print_mode = meta.data.get("print_mode", False)
-    if not isinstance(print_mode, bool):
-        problems.error("'print_mode' is true or false", path, meta.line("print_mode"))
+    switches = {}
+    for key, default in (("print_mode", False), ("require_source_url", False),
+                         ("normalize_punctuation", None)):
+        switches[key] = meta.data.get(key, default)
+        if switches[key] is not default and not isinstance(switches[key], bool):
+            problems.error(f"'{key}' is true or false", path, meta.line(key))
+            switches[key] = default
     stale = meta.data.get("stale_after_months")
     if stale is not None and (not isinstance(stale, int) or isinstance(stale, bool) or stale < 1):
         problems.error("'stale_after_months' is a number of months, e.g. 24", path,
@@ -99,8 +105,10 @@ def read_guide(path: Path, problems: Problems) -> Guide | None:
         copyright=get(_rights, meta, path, default=Rights()),
         disclaimer=get(text_value, meta, "disclaimer", path),
         cover=Path(cover) if (cover := get(text_value, meta, "cover", path)) else None,
-        print_mode=print_mode is True,
+        print_mode=switches["print_mode"],
         stale_after_months=stale,
+        normalize_punctuation=switches["normalize_punctuation"],
+        require_source_url=switches["require_source_url"],
         editions=_editions(meta, path, path.stem, problems),
         extra={k: v for k, v in meta.data.items() if k not in GUIDE_KEYS},
         lines=_lines(meta),

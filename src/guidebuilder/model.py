@@ -91,8 +91,9 @@ class Corpus:
 
 @dataclass(frozen=True)
 class Rights:
-    notice: str | None = None
-    rights: str | None = None
+    notice: str | None = None  # after an article without a notice of its own
+    rights: str | None = None  # the book's rights line
+    reprint_notice: str | None = None  # after a reprint without a notice of its own
 
 
 @dataclass(frozen=True)
@@ -135,6 +136,8 @@ class Guide:
     cover: Path | None = None
     print_mode: bool = False
     stale_after_months: int | None = None
+    normalize_punctuation: bool | None = None  # None: as the theme says
+    require_source_url: bool = False
     editions: tuple[Edition, ...] = ()
     extra: Mapping[str, Any] = field(default_factory=dict)
     lines: Mapping[str, int] = field(default_factory=dict)

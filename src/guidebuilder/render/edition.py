@@ -1,7 +1,8 @@
 """Client editions of the PDF, made from the firm's edition without laying the book out again.
 
 The book is laid out once. For each client, only the cover and title page are laid out anew
-(they say who the edition is for); they replace the first pages, and every page gets an
+(they say who the edition is for); they replace the first pages, and every page but the cover
+and the blank pages (unless the theme's `edition_overlay_everywhere` option says so) gets an
 overlay with the client's footer line and, if asked, a light diagonal watermark. The watermark
 is an image, so the page text (and its extraction) stays exactly as it was.
 """
@@ -11,6 +12,8 @@ from __future__ import annotations
 import base64
 import io
 import math
+import re
+import unicodedata
 
 import pikepdf
 from PIL import Image, ImageDraw, ImageFont
@@ -25,6 +28,23 @@ from .pdf_merge import draw_on_page
 
 PAGE_MM = {"A4": (210, 297), "A5": (148, 210), "Letter": (215.9, 279.4)}
 WATERMARK_DPI = 100
+EDITION_LINE_MAX_PT = 6.0
+EDITION_LINE_MARGINS_MM = 24  # the line's side margins and a little air
+_EDITION_LINE = re.compile(r'<p class="edition-line"[^>]*>(.*?)</p>', re.S)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def edition_line_size(html: str, page_size: str) -> float:
+    """The font size (pt) at which the client's footer line fits the page's width on one
+    line: at most 6pt, less for a long name or contact (an estimate: full-width characters
+    one em, others about 0.6)."""
+    found = _EDITION_LINE.search(html)
+    if not found:
+        return EDITION_LINE_MAX_PT
+    text = _TAG.sub("", found.group(1)).strip()
+    ems = sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.6 for c in text)
+    width_pt = (PAGE_MM[page_size][0] - EDITION_LINE_MARGINS_MM) / 25.4 * 72
+    return round(min(EDITION_LINE_MAX_PT, width_pt / max(ems, 1.0)), 2)
 
 
 def watermark_png(text: str, page_size: str, theme: Theme) -> bytes:
@@ -55,26 +75,37 @@ def render_edition_pdf(base: RenderedPdf, book: Book, theme: Theme, root, client
     if client.watermark:
         image = "data:image/png;base64," + base64.b64encode(
             watermark_png(client.watermark, guide.page_size, theme)).decode("ascii")
-    html = render_template(theme, "edition_pages.html", book, client=client, watermark_image=image)
+    html = render_template(theme, "edition_pages.html", book, client=client,
+                           watermark_image=image, edition_line_size=EDITION_LINE_MAX_PT)
+    size = edition_line_size(html, guide.page_size)
+    if size != EDITION_LINE_MAX_PT:
+        html = render_template(theme, "edition_pages.html", book, client=client,
+                               watermark_image=image, edition_line_size=size)
     pages = lay_out_alone(html, book, theme, root, f"{guide.name}\0{guide.edition}\0{client.slug}")
     if len(pages.pages) != base.front_pages + 1:
         raise GuideError(f"theme '{theme.name}': edition_pages.html makes {len(pages.pages)} "
                          f"pages; it must make the {base.front_pages} front pages of the book "
                          "and one overlay page")
-    data = _compose(base.data, pages.pdf, base.front_pages, client)
-    return RenderedPdf(data, base.pages, base.front_pages, list(pages.warnings))
+    everywhere = theme.options.get("edition_overlay_everywhere", False) is True
+    data = _compose(base.data, pages.pdf, base.front_pages, client,
+                    () if everywhere else base.bare_pages)
+    return RenderedPdf(data, base.pages, base.front_pages, list(pages.warnings), base.bare_pages)
 
 
 OVERLAY = pikepdf.Name("/GuidebuilderOverlay")
 
 
-def _stamp(pdf: pikepdf.Pdf, form: pikepdf.Object) -> None:
-    """Draw `form` over every page, scaled from its box to the page's. (pikepdf's add_overlay
-    names the resource randomly, which would make the output differ from build to build.)"""
+def _stamp(pdf: pikepdf.Pdf, form: pikepdf.Object, bare: tuple[int, ...]) -> None:
+    """Draw `form` over every page but the `bare` ones (indices), scaled from its box to the
+    page's. (pikepdf's add_overlay names the resource randomly, which would make the output
+    differ from build to build.)"""
     box = pikepdf.Rectangle(form.BBox)
     resources = {"/XObject": pikepdf.Dictionary({str(OVERLAY): form})}
     shared: dict = {}
-    for page in pdf.pages:
+    skipped = set(bare)
+    for index, page in enumerate(pdf.pages):
+        if index in skipped:
+            continue
         target = pikepdf.Rectangle(page.mediabox)
         sx, sy = target.width / box.width, target.height / box.height
         matrix = [sx, 0, 0, sy, target.llx - box.llx * sx, target.lly - box.lly * sy]
@@ -83,11 +114,12 @@ def _stamp(pdf: pikepdf.Pdf, form: pikepdf.Object) -> None:
                      OVERLAY)
 
 
-def _compose(base: bytes, edition_pages: bytes, front_pages: int, client: Edition) -> bytes:
+def _compose(base: bytes, edition_pages: bytes, front_pages: int, client: Edition,
+             bare: tuple[int, ...]) -> bytes:
     with pikepdf.open(io.BytesIO(base)) as pdf, pikepdf.open(io.BytesIO(edition_pages)) as new:
         for index in range(front_pages):
             pdf.pages[index] = new.pages[index]
-        _stamp(pdf, pdf.copy_foreign(new.pages[front_pages].as_form_xobject()))
+        _stamp(pdf, pdf.copy_foreign(new.pages[front_pages].as_form_xobject()), bare)
         pdf.docinfo["/GuidebuilderClient"] = client.name
         pdf.docinfo["/GuidebuilderEditionID"] = client.edition_id
         if client.lawyer:

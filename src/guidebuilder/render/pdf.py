@@ -11,7 +11,7 @@ bytes.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import segno
@@ -19,6 +19,7 @@ import segno
 from ..errors import GuideError
 from ..model import Book
 from ..theme import Theme
+from .footnotes import footnotes_at_calls
 from .chunks import Chunk, chunk_html, page_digits, plan_chunks, whole_book
 from .layout_cache import LayoutCache
 from .pdf_furniture import (WITHOUT_FURNITURE, ChunkPages, OnePieceNeeded, check_furniture,
@@ -27,7 +28,7 @@ from .pdf_layout import LaidOut, LayoutJob, lay_out
 from .pdf_merge import Furniture, book_anchors, merge
 from .workers import Workers
 
-__all__ = ["RenderedPdf", "render_pdf", "lay_out_alone", "qr_svg"]
+__all__ = ["RenderedPdf", "render_pdf", "lay_out_alone", "print_stylesheets", "qr_svg"]
 
 FURNITURE_PAGES = 250  # pages of furniture laid out in one document
 HTML_PER_PAGE = 1500  # characters of a chunk's HTML per page, roughly, to share out work
@@ -48,10 +49,22 @@ class RenderedPdf:
     pages: int
     front_pages: int  # the cover and title page, which a client edition replaces
     warnings: list[str]
+    bare_pages: tuple[int, ...] = ()  # indices of the cover and blank pages: no client overlay
 
 
-def _stylesheets(book: Book, theme: Theme, print_mode: bool | None = None) -> tuple[Path, ...]:
-    stylesheets = theme.stylesheets("print")
+def for_print(book: Book) -> Book:
+    """The book as it is printed: footnotes at the foot of their pages."""
+    parts = tuple(replace(part, chapters=tuple(
+        replace(chapter, article=replace(chapter.article,
+                                         body_html=footnotes_at_calls(chapter.article.body_html)))
+        for chapter in part.chapters)) for part in book.parts)
+    return replace(book, parts=parts)
+
+
+def print_stylesheets(book: Book, theme: Theme, print_mode: bool | None = None) -> tuple[Path, ...]:
+    """The theme's print stylesheets for a guide: `print.css`, then the page size's own
+    (`print-a5.css`, ...), then `print-mode.css` for a print shop."""
+    stylesheets = theme.stylesheets("print") + theme.stylesheets(f"print-{book.guide.page_size.lower()}")
     if book.guide.print_mode if print_mode is None else print_mode:
         stylesheets += theme.stylesheets("print-mode")
     return tuple(stylesheets)
@@ -59,7 +72,7 @@ def _stylesheets(book: Book, theme: Theme, print_mode: bool | None = None) -> tu
 
 def _job(html: str, book: Book, theme: Theme, root: Path, extra_css: str,
          print_mode: bool | None = None, identity: str = "guidebuilder") -> LayoutJob:
-    return LayoutJob(html, _stylesheets(book, theme, print_mode),
+    return LayoutJob(html, print_stylesheets(book, theme, print_mode),
                      f"@page {{ size: {book.guide.page_size}; }}\n{extra_css}",
                      (root / "articles").as_uri() + "/",
                      (root / "articles", *theme.folders), identity)
@@ -68,9 +81,10 @@ def _job(html: str, book: Book, theme: Theme, root: Path, extra_css: str,
 def render_pdf(book: Book, theme: Theme, root: Path, jobs: int = 1,
                cache: LayoutCache | None = None) -> RenderedPdf:
     """The PDF in memory, with WeasyPrint's warnings. Nothing is written here but the cache."""
+    book = for_print(book)
     with Workers(jobs, cache) as workers:
         chunks = plan_chunks(book)
-        if _refers_across_pages(_stylesheets(book, theme)):
+        if _refers_across_pages(print_stylesheets(book, theme)):
             chunks = [whole_book(book)]
         digits = page_digits(book)
         exact = True
@@ -128,7 +142,9 @@ def _render_chunks(book: Book, theme: Theme, root: Path, chunks: list[Chunk], di
     warnings = [w for laid_out in (*texts, *furniture) for w in laid_out.warnings]
     warnings += [f"No anchor #{name} for internal URI reference" for name in merged.missing_anchors]
     front = pages_of.get("copyright-page", 1) - 1
-    return RenderedPdf(merged.pdf, total, front, list(dict.fromkeys(warnings)))
+    laid_out = [page for placed_chunk in placed for page in placed_chunk.text.pages[:placed_chunk.kept]]
+    bare = tuple(i for i, page in enumerate(laid_out) if page.blank or page.name == "cover")
+    return RenderedPdf(merged.pdf, total, front, list(dict.fromkeys(warnings)), bare)
 
 
 _ACROSS_PAGES = re.compile(r"target-(?:counter|counters|text)\s*\(")

@@ -51,6 +51,7 @@ class FurniturePage:
     part: Part | None = None
     chapter: Chapter | None = None
     refs: tuple[Ref, ...] = ()
+    opens: bool = False  # a part, an article or the appendix starts on this page
 
 
 class OnePieceNeeded(Exception):
@@ -102,7 +103,9 @@ def furniture_pages(group: list[ChunkPages], pages_of: dict[str, int]) -> tuple[
                     pages_of[anchor]))
         current = FurniturePage("", "", "front")
         for index in range(placed.kept):
+            opens = False
             while where and where[0][0] <= index:
+                opens = opens or where[0][0] == index
                 current = where.pop(0)[1]
             if text.pages[index].blank:
                 previous_blank = True
@@ -116,7 +119,8 @@ def furniture_pages(group: list[ChunkPages], pages_of: dict[str, int]) -> tuple[
                 breaking = "page"
             previous_blank = False
             result.append(FurniturePage(text.pages[index].name, breaking, current.section,
-                                        current.part, current.chapter, tuple(slots.get(index, ()))))
+                                        current.part, current.chapter, tuple(slots.get(index, ())),
+                                        opens))
     if previous_blank:  # a blank page is made only by what follows it
         number = group[-1].first + group[-1].kept
         result.append(FurniturePage("", "right" if number % 2 else "left", "front"))

@@ -24,6 +24,12 @@ from urllib.request import url2pathname
 import weasyprint
 from weasyprint.urls import URLFetcher
 
+from . import cjk_justify
+
+LAYOUT_VERSION = "2"
+"""Changes when guidebuilder lays out the same input differently (cached layouts are then
+stale): 2 = inter-character justification."""
+
 Box = tuple[float, float, float, float]  # x1, y1, x2, y2 in CSS px from the page's top left
 
 
@@ -84,7 +90,7 @@ class LayoutJob:
         """A key for everything that decides the output: the inputs, the stylesheets' and the
         given files' contents, and the WeasyPrint version."""
         h = hashlib.sha256()
-        for part in (weasyprint.__version__, self.html, self.extra_css, self.base_url,
+        for part in (weasyprint.__version__, LAYOUT_VERSION, self.html, self.extra_css, self.base_url,
                      self.identity):
             h.update(part.encode())
             h.update(b"\0")
@@ -128,6 +134,7 @@ _NO_ANCHOR = re.compile(r"^No anchor #(.*) for internal URI reference$")
 
 def lay_out(job: LayoutJob) -> LaidOut:
     """Lay out and write one document (run in a worker process, or in this one)."""
+    cjk_justify.install()
     fetcher = ProjectFetcher(list(job.allowed))
     with captured_weasyprint_log() as messages:
         css = [weasyprint.CSS(filename=str(p), url_fetcher=fetcher) for p in job.stylesheets]

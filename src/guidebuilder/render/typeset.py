@@ -1,0 +1,298 @@
+"""Chinese text as it is set, at render time: the article files stay as they were written.
+
+Real web text mixes half-width punctuation into Chinese (`第3条,如下:`), puts spaces between
+Han characters, and ends paragraphs on a line of one character. Following W3C clreq:
+
+- `,:;?!()` next to a Han character become `，：；？！（）`, and spaces (and line breaks of
+  the source) between Chinese characters and around full-width marks go; never inside URLs,
+  code, numbers (`1,000`, `10:30`) or Latin text;
+- of two adjacent marks whose blank halves meet (`”“`, `》，`, `。”`), one is set at half
+  width (`<span class="gb-halt">`, the fonts' `halt` feature): the first, or the second of two
+  opening marks;
+- the last characters of a paragraph are kept together (`<span class="gb-nobreak">`), so
+  that its last line is never one or two characters long.
+
+`typeset_html` applies all three to a rendered document (every template goes through it);
+`normalize_text` applies the first to plain text (e-book navigation labels, metadata).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+
+HAN = (r"\u2e80-\u2fdf\u3005-\u3007\u3021-\u3029\u3038-\u303b\u3400-\u4dbf\u4e00-\u9fff"
+       r"\uf900-\ufaff\U00020000-\U0003ffff")
+STOPS_AND_CLOSING = "，。、：；！？”’）》〉」』】〕〗〙"
+"""Marks set in the left half of their square (GB/T 15834 positions): the blank is after."""
+OPENING = "“‘（《〈「『【〔〖〘"
+"""Marks set in the right half: the blank is before."""
+FULL_WIDTH_MARKS = STOPS_AND_CLOSING + OPENING
+CHINESE = HAN + re.escape(FULL_WIDTH_MARKS) + "…—"
+KEEP_LAST = 3
+"""Characters of a paragraph's end kept on one line."""
+
+_URL = re.compile(r"(?:(?:https?|ftp)://|www\.|mailto:)[^\s<>\"'，。；：！？（）《》“”【】]+"
+                  r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.ASCII)
+_URL_TRAILING = re.compile(r"[.,;:!?)\]]+$")
+_HAN = re.compile(f"[{HAN}]")
+_SPACES = "[ \t\r\n\u00a0]+"
+_SPACES_BETWEEN_HAN = re.compile(f"(?<=[{HAN}]){_SPACES}(?=[{HAN}])")
+_SPACES_AROUND_MARK = re.compile(
+    f"(?<=[{re.escape(FULL_WIDTH_MARKS)}]){_SPACES}(?=\\S)|(?<=\\S){_SPACES}(?=[{re.escape(FULL_WIDTH_MARKS)}])")
+_HALF_WIDTH = re.compile(r"[.,:;?!()]")
+_PAIRED = re.compile(r"\(([^()\n]*)\)")
+_FULL = {".": "。", ",": "，", ":": "：", ";": "；", "?": "？", "!": "！", "(": "（", ")": "）"}
+
+
+def _is_han(char: str) -> bool:
+    return bool(char) and bool(_HAN.match(char))
+
+
+def _is_chinese(char: str) -> bool:
+    return bool(char) and (_is_han(char) or char in FULL_WIDTH_MARKS or char in "…—")
+
+
+def _next_visible(text: str, index: int) -> str:
+    match = re.compile(r"\S").search(text, index)
+    return match.group() if match else ""
+
+
+def _punctuation(text: str) -> str:
+    """Half-width `,:;?!()` in Chinese context made full-width (text without URLs)."""
+    def paired(match: re.Match) -> str:
+        before = text[match.start() - 1] if match.start() else ""
+        after = text[match.end()] if match.end() < len(text) else ""
+        inner = match.group(1)
+        if _HAN.search(inner) or _is_chinese(before) or _is_han(after):
+            return f"（{inner}）"
+        return match.group()
+
+    text = _PAIRED.sub(paired, text)
+    if not _HALF_WIDTH.search(text):
+        return text
+    out = []
+    for i, char in enumerate(text):
+        if char == "." and _is_han(text[i - 1] if i else "") and (
+                i + 1 == len(text) or text[i + 1].isspace() or _is_chinese(text[i + 1])):
+            char = "。"
+        elif char in ",:;?!()":
+            before = text[i - 1] if i else ""
+            after = text[i + 1] if i + 1 < len(text) else ""
+            between_digits = before.isdigit() and after.isdigit()
+            between_latin = before.isascii() and before.isalnum() and after.isascii() and after.isalnum()
+            chinese = (_is_chinese(before) or _is_han(_next_visible(text, i + 1))
+                       or (char in "()" and _is_han(after)))
+            if chinese and not between_digits and not between_latin:
+                char = _FULL[char]
+        out.append(char)
+    return "".join(out)
+
+
+def _spacing(text: str) -> str:
+    text = _SPACES_BETWEEN_HAN.sub("", text)
+    return _SPACES_AROUND_MARK.sub("", text)
+
+
+def normalize_text(text: str, before: str = "", after: str = "") -> str:
+    """Chinese punctuation and spacing for plain text. `before` and `after` are the texts
+    around it (in neighbouring elements): they decide its first and last marks, and are not
+    changed."""
+    lead, trail = before.rstrip()[-1:], after.lstrip()[:1]
+    pieces, last = [], 0
+    for match in _URL.finditer(text):
+        url = _URL_TRAILING.sub("", match.group())
+        pieces += [(text[last:match.start()], False), (url, True)]
+        last = match.start() + len(url)
+    pieces.append((text[last:], False))
+    result = []
+    for index, (piece, is_url) in enumerate(pieces):
+        if is_url or not piece:
+            result.append(piece)
+            continue
+        head = lead if index == 0 else pieces[index - 1][0][-1:]
+        tail = trail if index == len(pieces) - 1 else pieces[index + 1][0][:1]
+        changed = _spacing(_punctuation(head + piece + tail))
+        result.append(changed[len(head):len(changed) - len(tail)])
+    return "".join(result)
+
+
+def normalizes_punctuation(guide, theme) -> bool:
+    """A guide's `normalize_punctuation`, else its theme's option of that name (default on)."""
+    if guide.normalize_punctuation is not None:
+        return guide.normalize_punctuation
+    return theme.options.get("normalize_punctuation", True) is not False
+
+
+def halt_positions(text: str) -> set[int]:
+    """Indices of the marks to set at half width: of two adjacent marks whose blank halves
+    meet, the first (a stop or closing mark before any mark), or the second of two opening
+    marks."""
+    found: set[int] = set()
+    if not _TWO_MARKS.search(text):
+        return found
+    for i in range(len(text) - 1):
+        side = _halt_side(text[i], text[i + 1])
+        if side is not None:
+            found.add(i + side)
+    return found
+
+
+def _halt_side(first: str, second: str) -> int | None:
+    """Which of two adjacent marks is set at half width (0 or 1), or None."""
+    if first in STOPS_AND_CLOSING and second in FULL_WIDTH_MARKS:
+        return 0
+    if first in OPENING and second in OPENING:
+        return 1
+    return None
+
+
+_TWO_MARKS = re.compile(f"[{re.escape(FULL_WIDTH_MARKS)}]{{2}}")
+
+
+# --- HTML ------------------------------------------------------------------------------
+
+_TOKEN = re.compile(r"<!--.*?-->|<[^>]*>", re.S)
+_TAG = re.compile(r"<\s*(/?)\s*([a-zA-Z][a-zA-Z0-9:-]*)([^>]*?)(/?)\s*>", re.S)
+_VERBATIM = {"code", "pre", "kbd", "samp", "var", "tt", "svg", "math", "script", "style",
+             "textarea"}
+_VERBATIM_CLASS = re.compile(r"""\bclass\s*=\s*["'][^"']*\b(?:url|page-ref|gb-verbatim)\b""")
+_PARAGRAPHS = {"p", "li", "dd", "blockquote"}
+_BLOCKS = _PARAGRAPHS | {"div", "section", "article", "aside", "nav", "header", "footer", "h1",
+                         "h2", "h3", "h4", "h5", "h6", "ul", "ol", "dl", "dt", "table", "tr",
+                         "td", "th", "body", "html", "br", "hr", "figure", "figcaption"}
+_VOID = {"br", "hr", "img", "meta", "link", "input", "wbr", "col", "area", "base", "source"}
+
+
+@dataclass
+class _Text:
+    text: str
+    ends_paragraph: bool = False
+    after_block: bool = False  # a block boundary lies between it and the text before
+    halts: set[int] = field(default_factory=set)
+
+
+def _tokens(markup: str):
+    last = 0
+    for match in _TOKEN.finditer(markup):
+        if match.start() > last:
+            yield False, markup[last:match.start()]
+        yield True, match.group()
+        last = match.end()
+    if last < len(markup):
+        yield False, markup[last:]
+
+
+def _keep_from(text: str) -> int | None:
+    """Where the kept-together end of a paragraph starts: its last KEEP_LAST characters, if
+    they are Chinese and the paragraph's last text holds more than that."""
+    stripped = text.rstrip()
+    tail = stripped[-KEEP_LAST:]
+    if len(stripped) <= KEEP_LAST + 1 or any(c.isspace() for c in tail):
+        return None
+    if not any(_is_chinese(c) for c in tail):
+        return None
+    return len(stripped) - KEEP_LAST
+
+
+def _emit(text: _Text, keep_last: bool) -> str:
+    halts = text.halts
+    keep_from = _keep_from(text.text) if keep_last and text.ends_paragraph else None
+    if not halts and keep_from is None:
+        return html.escape(text.text, quote=False)
+    out = []
+    for i, char in enumerate(text.text):
+        if i == keep_from:
+            out.append('<span class="gb-nobreak">')
+        escaped = html.escape(char, quote=False)
+        out.append(f'<span class="gb-halt">{escaped}</span>' if i in halts else escaped)
+    if keep_from is not None:
+        end = len(text.text.rstrip())
+        out.insert(len(out) - (len(text.text) - end), "</span>")
+    return "".join(out)
+
+
+def typeset_html(markup: str, normalize: bool = True, compress: bool = True,
+                 keep_last: bool = True) -> str:
+    """A rendered HTML (or XHTML) document with its text set as the module describes; markup,
+    attributes, and verbatim elements (code, URLs, SVG) are left as they are."""
+    tokens: list = []
+    verbatim: list[str] = []
+    last_text: _Text | None = None
+    block_since_text = True
+    for is_markup, token in _tokens(markup):
+        if not is_markup:
+            if verbatim or not token.strip():
+                tokens.append(token)
+                continue
+            text = _Text(html.unescape(token), after_block=block_since_text)
+            tokens.append(text)
+            last_text = text
+            block_since_text = False
+            continue
+        tokens.append(token)
+        tag = _TAG.match(token)
+        if not tag:
+            continue
+        closing, name, attributes, self_closing = tag.groups()
+        name = name.lower()
+        if verbatim:
+            if name == verbatim[-1] and not self_closing and name not in _VOID:
+                verbatim.pop() if closing else verbatim.append(name)
+            continue
+        if not closing and not self_closing and name not in _VOID and (
+                name in _VERBATIM or _VERBATIM_CLASS.search(attributes)):
+            verbatim.append(name)
+            last_text = None
+            block_since_text = True
+            continue
+        if name in _BLOCKS:
+            block_since_text = True
+            if closing and name in _PARAGRAPHS and last_text is not None:
+                last_text.ends_paragraph = True
+            last_text = None
+    texts = [t for t in tokens if isinstance(t, _Text)]
+    if normalize:
+        for i, text in enumerate(texts):
+            before = texts[i - 1].text if i else ""
+            after = texts[i + 1].text if i + 1 < len(texts) else ""
+            text.text = normalize_text(text.text, before, after)
+    if compress:
+        for i, text in enumerate(texts):
+            text.halts |= halt_positions(text.text)
+            following = texts[i + 1] if i + 1 < len(texts) else None
+            if following and not following.after_block and text.text and following.text:
+                side = _halt_side(text.text[-1], following.text[0])
+                if side == 0:
+                    text.halts.add(len(text.text) - 1)
+                elif side == 1:
+                    following.halts.add(0)
+    return "".join(_emit(t, keep_last) if isinstance(t, _Text) else t for t in tokens)
+
+
+def typeset_book(book):
+    """The book with the plain text that reaches a reader outside the templates (e-book
+    navigation, metadata, bookmarks) set as Chinese text too."""
+    from dataclasses import replace
+
+    def text(value):
+        return normalize_text(value) if value else value
+
+    guide = book.guide
+    guide = replace(guide, title=text(guide.title), subtitle=text(guide.subtitle),
+                    disclaimer=text(guide.disclaimer),
+                    copyright=replace(guide.copyright, rights=text(guide.copyright.rights)))
+    parts = []
+    for part in book.parts:
+        category = replace(part.category, name=text(part.category.name),
+                           description=text(part.category.description))
+        chapters = tuple(
+            replace(chapter,
+                    article=replace(chapter.article, title=text(chapter.article.title),
+                                    summary=text(chapter.article.summary)),
+                    copyright=text(chapter.copyright),
+                    related=tuple(replace(link, title=text(link.title)) for link in chapter.related))
+            for chapter in part.chapters)
+        parts.append(replace(part, category=category, chapters=chapters))
+    return replace(book, guide=guide, parts=tuple(parts))
