@@ -480,25 +480,50 @@ def test_a_hand_written_article_at_the_same_place_is_not_overwritten(work):
 
 def test_a_page_that_fails_is_reported_and_skipped(work):
     saved = work / "pages/text"
-    (saved / "0-no-category.txt").write_text("只有一段话,没有面包屑,也没有作者和日期。\n第二段。\n",
-                                             encoding="utf-8")
+    (saved / "0-no-category.txt").write_text(
+        "借条丢了还能起诉吗\n王律师 2026-01-26\n借条丢失以后,还可以用转账记录证明借款。\n", encoding="utf-8")
+    (saved / "0-paragraph.txt").write_text("只有一段话,没有面包屑,也没有作者和日期。\n第二段。\n",
+                                           encoding="utf-8")
     (saved / "1-empty.txt").write_bytes(b"  \n")
     result = import_cli(work, "pages/text", "--as-of", AS_OF)
     assert result.returncode == 1
     lines = result.stdout.splitlines()
-    assert lines[:4] == [
+    assert lines[:5] == [
         "pages/text/0-no-category.txt: failed",
         "  read as utf-8",
-        "  found: title",
-        "  not found: category, author, date, source_url, copyright, related",
+        "  found: title, author, date",
+        "  not found: category, source_url, copyright, related",
+        "  pages/text/0-no-category.txt: no category found (in the breadcrumb or the byline); "
+        "give it with --category NAME; the page is skipped",
     ]
-    assert lines[4] == ("  pages/text/0-no-category.txt: no category found (in the breadcrumb or "
-                        "the byline); the page is skipped")
-    assert lines[5:7] == ["pages/text/1-empty.txt: failed", "  pages/text/1-empty.txt: the page is empty"]
-    assert lines[-1] == "5 page(s): 3 new, 2 failed"
+    assert lines[5:10] == [
+        "pages/text/0-paragraph.txt: failed",
+        "  read as utf-8",
+        "  found: -",
+        "  not found: title, category, author, date, source_url, copyright, related",
+        "  pages/text/0-paragraph.txt: no recognisable title: line 1 ('只有一段话,没有面包屑,也没有作者和日期。'), "
+        "where the title should be, is a paragraph; the page is skipped",
+    ]
+    assert lines[10:12] == ["pages/text/1-empty.txt: failed", "  pages/text/1-empty.txt: the page is empty"]
+    assert lines[-1] == "6 page(s): 3 new, 3 failed"
     articles = work / "project/articles"
     assert (articles / "xinyongka/2042.md").is_file()
     assert not [p for p in articles.rglob("*") if p.name.endswith(".part")]
+
+
+def test_category_names_the_category_of_pages_without_one(work):
+    saved = work / "pages/plain"
+    saved.mkdir()
+    (saved / "jietiao.txt").write_text(
+        "借条丢了还能起诉吗\n王律师 2026-01-26\n借条丢失以后,还可以用转账记录证明借款。\n", encoding="utf-8")
+    result = import_cli(work, "pages/plain", "--category", "金融债务")
+    assert result.returncode == 0, result.stdout
+    written = work / "project/articles/jinrong-zhaiwu/jie-tiao-diu-le-hai-neng-qi-su-ma.md"
+    assert without_hash(written) == (
+        "---\ntitle: 借条丢了还能起诉吗\ncategory: 金融债务\nauthor: 王律师\ndate: 2026-01-26\n"
+        "imported_from: jietiao.txt\n---\n\n借条丢失以后,还可以用转账记录证明借款。\n")
+    assert "warning: category '金融债务' from --category (the page does not say it)" in result.stdout
+    assert import_cli(work, "pages/plain", "--category", " ").stderr == "--category needs a name\n"
 
 
 def test_a_page_whose_write_fails_leaves_no_half_written_file(work, monkeypatch):

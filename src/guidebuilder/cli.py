@@ -55,6 +55,8 @@ def _parser() -> argparse.ArgumentParser:
                                  "(add THH:MM for dates like 5小时前)")
     import_cmd.add_argument("--force", action="store_true",
                             help="replace articles even if they were edited since their import")
+    import_cmd.add_argument("--category", default=None, metavar="NAME",
+                            help="the category of pages that do not say theirs (no breadcrumb)")
     return parser
 
 
@@ -125,7 +127,11 @@ def _import(root: Path, args: argparse.Namespace) -> int:
         return tqdm(items, total=total, desc=description, unit="page", file=sys.stderr,
                     disable=None, leave=False)
 
-    report = import_pages(sources, into, as_of, force=args.force, progress=progress)
+    category = args.category.strip() if args.category else None
+    if args.category is not None and not category:
+        raise GuideError("--category needs a name")
+    report = import_pages(sources, into, as_of, force=args.force, progress=progress,
+                          category=category)
     for page in report.pages:
         where = f" -> {shown_path(page.path)}" if page.path else ""
         print(f"{page.source}: {page.outcome}{where}")

@@ -6,6 +6,7 @@ then written one by one. A page that fails at any stage is reported and skipped;
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +19,7 @@ from .decode import decode
 from .html_page import read_html_page
 from .library import scan
 from .markdown_out import article_text, front_matter
-from .page import Page
+from .page import Note, Page
 from .plan import Placement, RelatedIndex, place
 from .text_capture import read_text_capture
 from .write import edited_since_import, with_hash, write_text_atomically
@@ -106,13 +107,22 @@ def _identity(items: Iterable[T], total: int, description: str) -> Iterable[T]: 
     return items
 
 
+def with_category(page: Page, category: str | None) -> Page:
+    """The page with `--category` for a page that does not say its own."""
+    if not category or page.category:
+        return page
+    return dataclasses.replace(page, category=category, notes=(
+        *page.notes, Note(f"category '{category}' from --category (the page does not say it)")))
+
+
 def import_pages(sources: list[Source], into: Path, as_of: AsOf | None = None,
-                 force: bool = False, progress: Progress = _identity) -> ImportReport:
+                 force: bool = False, progress: Progress = _identity,
+                 category: str | None = None) -> ImportReport:
     reports: dict[int, PageReport] = {}
     pages: list[tuple[int, Source, Page]] = []
     for number, source in enumerate(progress(sources, len(sources), "reading")):
         try:
-            pages.append((number, source, read_page(source, as_of)))
+            pages.append((number, source, with_category(read_page(source, as_of), category)))
         except Exception as exc:  # one bad page must not stop a thousand
             reports[number] = _failed(source, exc)
 

@@ -19,6 +19,8 @@ from .damage import clean_line
 from .dates import DATE_PATTERN, AsOf, read_date
 from .markdown_out import escape
 from .page import Block, ItemList, Note, Page, Quote, RelatedTitle, Table
+from .profiles import GENERIC, Profile, detect
+from .titles import TitleEvidence, choose_title, title_less_suffix
 
 _DROPPED = ["script", "style", "noscript", "template", "svg", "iframe", "form", "button",
             "input", "select", "textarea", "link", "object", "embed"]
@@ -26,10 +28,8 @@ _SKIPPED = {"nav", "aside", "footer", "figure"}
 _HEADINGS = {"h1": 2, "h2": 2, "h3": 3, "h4": 4, "h5": 4, "h6": 4}
 _CONTAINERS = {"p", "div", "section", "article", "header", "main", "center", "dl", "dt", "dd",
                "figcaption", "address", "pre"}
-_BODY_SELECTORS = ("[itemprop=articleBody]", ".article-content", ".entry-content", ".post-content",
-                   ".article-body", ".post-body", ".single-content", ".entry", ".content",
-                   "#content", "article")
-_BYLINE_SELECTORS = ".byline, [class*=meta], [class*=info], [class*=byline]"
+_BLOCK_TAGS = {"p", "div", "table", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote",
+               "section", "article"}
 _CJK = r"\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f"
 _CJK_BREAK = re.compile(rf"(?<=[{_CJK}])[ \t]*\n\s*|[ \t]*\n\s*(?=[{_CJK}])")
 _SPACES = re.compile(r"\s+")
@@ -49,8 +49,16 @@ def read_html_page(text: str, source: str, encoding: str, as_of: AsOf | None) ->
 class _PageReader:
     def __init__(self, text: str, as_of: AsOf | None) -> None:
         self.soup = BeautifulSoup(text, "html.parser")
+        generator = self.soup.find("meta", attrs={"name": re.compile("^generator$", re.I)})
+        self.profile: Profile = detect(text, generator.get("content") if generator else None)
+        self.meta = {key: flat(self._meta(key) or "") for key in
+                     ("og:title", "og:site_name", "article:author", "author")}
+        self.document_title = flat(self.soup.title.get_text("")) if self.soup.title else ""
         for tag in self.soup(_DROPPED):
             tag.decompose()
+        for selector in self.profile.furniture_selectors:
+            for tag in self.soup.select(selector):
+                tag.decompose()
         self.as_of = as_of
         self.notes: list[Note] = []
         self.chrome: set[int] = set()  # id()s of elements that are page furniture, not body
@@ -59,6 +67,7 @@ class _PageReader:
 
     def page(self, source: str, encoding: str) -> Page:
         title = self._title()
+        self.title_line = self.title_element.sourceline if self.title_element is not None else None
         levels = self._breadcrumb()
         category = cms.category_from_levels(levels, title)
         author, date, byline_category = self._byline()
@@ -77,7 +86,8 @@ class _PageReader:
             items: list[Line | Block] = []
             self._walk(container, items)
             body = blocks(items)
-        return Page(source=source, kind="html", encoding=encoding, title=title,
+        return Page(source=source, kind="html", encoding=encoding, profile=self.profile.name,
+                    title=title,
                     category=category, author=author, date=date, source_url=source_url,
                     copyright=copyright, related=related, body=body,
                     notes=tuple(sorted(self.notes, key=lambda n: n.line or 0)))
@@ -115,13 +125,43 @@ class _PageReader:
 
     # --- the page's parts ---------------------------------------------------------------
 
+    def _meta(self, key: str) -> str | None:
+        found = self.soup.find("meta", attrs={"property": key}) or self.soup.find("meta", attrs={"name": key})
+        return found.get("content") if found is not None else None
+
     def _title(self) -> str | None:
-        heading = self.soup.select_one("article h1") or self.soup.find("h1")
-        if heading is not None:
-            self.chrome.add(id(heading))
-            return self._text(heading) or None
-        meta = self.soup.find("meta", attrs={"property": "og:title"})
-        return flat(meta.get("content", "")) or None if meta else None
+        """The article's title from the page's own evidence, in order: its heading inside the
+        content area, og:title, <title> less the site's suffix; a disagreement is noted."""
+        self.title_element = self._heading()
+        heading = self._text(self.title_element) if self.title_element is not None else None
+        evidence = TitleEvidence(
+            heading=heading,
+            og_title=self.meta["og:title"] or None,
+            document_title=title_less_suffix(self.document_title, self.meta["og:site_name"],
+                                             self.profile.title_suffixes) or None)
+        title, notes = choose_title(evidence)
+        line = self.title_element.sourceline if self.title_element is not None else None
+        self.notes.extend(Note(message, line) for message in notes)
+        if self.title_element is not None and title == heading:
+            self.chrome.add(id(self.title_element))
+        else:
+            self.title_element = None
+        return title
+
+    def _heading(self) -> Tag | None:
+        """The article's own heading: where the CMS's template puts it, or a heading the
+        page's og:title or <title> confirms."""
+        for selector in self.profile.title_selectors:
+            for element in self.soup.select(selector):
+                if flat(element.get_text("")):
+                    return element
+        said = {self.meta["og:title"], title_less_suffix(self.document_title, self.meta["og:site_name"],
+                                                         self.profile.title_suffixes)} - {"", None}
+        for element in self.soup.find_all(["h1", "h2", "h3"]):
+            text = flat(element.get_text(""))
+            if text and (text in said or (len(text) >= 4 and self.document_title.startswith(text))):
+                return element
+        return None
 
     def _breadcrumb(self) -> list[str]:
         for string in self._strings(re.compile(rf"^[•·●>»*-]?\s*{_LABEL_START.pattern}")):
@@ -136,43 +176,53 @@ class _PageReader:
                 trail = [flat(a.get_text("")) for a in element.find_all(["a", "span"]) if flat(a.get_text(""))]
                 levels = cms.breadcrumb_levels(" > ".join(t for t in trail if not _LABEL_START.match(t)))
             return levels
-        crumbs = self.soup.select_one("[class*=breadcrumb], [class*=crumb], [id*=breadcrumb]")
+        selectors = (*self.profile.breadcrumb_selectors, "[class*=breadcrumb]", "[class*=crumb]",
+                     "[id*=breadcrumb]")
+        crumbs = next((found for selector in selectors if (found := self.soup.select_one(selector))), None)
         if crumbs is None:
             return []
         self.chrome.add(id(crumbs))
         return cms.breadcrumb_levels(" > ".join(flat(a.get_text("")) for a in crumbs.find_all("a")))
 
     def _byline(self):
-        heading = self.soup.select_one("article h1") or self.soup.find("h1")
-        for element in self.soup.select(_BYLINE_SELECTORS):
-            if heading is not None and element.sourceline is not None and heading.sourceline \
-                    and element.sourceline < heading.sourceline:
-                continue
-            text = self._text(element)
-            time = element.find("time", attrs={"datetime": True})
-            if len(text) > cms.BYLINE_MAX or not (time or DATE_PATTERN.search(text)):
-                continue
-            self.chrome.add(id(element))
-            byline = cms.read_byline(text, self.as_of)
-            author = self._part(element, "[rel~=author], [itemprop=author], [class*=author]")
-            category = self._part(element, "a[rel~=category], [class*=categ], [class*=cat]")
-            reading = None
-            if time is not None and (match := DATE_PATTERN.search(time["datetime"])):
-                reading = read_date(match, self.as_of)
-            elif byline is not None:
-                reading = byline.date
-            if reading is not None and reading.why_not:
-                self.notes.append(Note(f"date left out: {reading.why_not}", element.sourceline))
-            author = author or (byline.author if byline else None)
-            category = category or (byline.category if byline else None)
-            return author, reading.date if reading else None, category
-        return None, None, None
+        selectors = (*self.profile.byline_selectors, *GENERIC.byline_selectors)
+        meta_author = cms.author_name(self.meta["article:author"] or self.meta["author"])
+        for selector in selectors:
+            for element in self.soup.select(selector):
+                if self.title_line and element.sourceline and element.sourceline < self.title_line:
+                    continue
+                found = self._read_byline(element)
+                if found is not None:
+                    author, date, category = found
+                    return author or meta_author, date, category
+        return meta_author, None, None
+
+    def _read_byline(self, element: Tag):
+        text = self._text(element)
+        time = element.find("time", attrs={"datetime": True})
+        if len(text) > cms.BYLINE_MAX or not (time or DATE_PATTERN.search(text)):
+            return None
+        self.chrome.add(id(element))
+        style = self.profile.date_style
+        byline = cms.read_byline(text, self.as_of, style)
+        author = self._part(element, "[rel~=author], [itemprop=author], [class*=author], .user")
+        category = self._part(element, "a[rel~=category], [class*=categ], [class*=cat]")
+        reading = None
+        if time is not None and (match := DATE_PATTERN.search(time["datetime"])):
+            reading = read_date(match, self.as_of, style)
+        elif byline is not None:
+            reading = byline.date
+        if reading is not None and reading.why_not:
+            self.notes.append(Note(f"date left out: {reading.why_not}", element.sourceline))
+        author = cms.author_name(author) or (byline.author if byline else None)
+        category = category or (byline.category if byline else None)
+        return author, reading.date if reading else None, category
 
     def _part(self, element: Tag, selector: str) -> str | None:
         part = element.select_one(selector)
         if part is None:
             return None
-        return re.sub(r"^(?:作者|分类|栏目)\s*[:：]\s*", "", flat(part.get_text(""))) or None
+        return re.sub(r"^(?:作者|分类|栏目|by)\s*[:：]?\s*", "", flat(part.get_text("")), flags=re.I) or None
 
     def _permalink(self) -> str | None:
         for string in self._strings(re.compile(r"^本文链接\s*[:：]")):
@@ -210,6 +260,9 @@ class _PageReader:
             if len(string.strip()) > 100:
                 continue
             heading = self._block_of(string)
+            if self.title_line and heading.sourceline and heading.sourceline < self.title_line:
+                self.chrome.add(id(heading))  # a sidebar's list above the article: not its end
+                continue
             self.ends.add(id(heading))
             links = []
             level = heading
@@ -234,7 +287,7 @@ class _PageReader:
         return ()
 
     def _body_container(self) -> Tag | None:
-        for selector in _BODY_SELECTORS:
+        for selector in (*self.profile.content_selectors, *GENERIC.content_selectors):
             for element in self.soup.select(selector):
                 if id(element) not in self.chrome and flat(element.get_text("")):
                     return element
@@ -282,7 +335,12 @@ class _PageReader:
                 self._list(child, out)
             elif child.name == "table":
                 flush()
-                self._table(child, out)
+                if _is_layout_table(child):
+                    for cell in child.find_all(["td", "th"]):
+                        if cell.find_parent("table") is child:
+                            self._walk(cell, out)
+                else:
+                    self._table(child, out)
             elif child.name == "blockquote":
                 flush()
                 _, markdown = self._inline(child)
@@ -352,3 +410,12 @@ class _PageReader:
         width = max(len(r) for r in rows)
         rows = [r + ("",) * (width - len(r)) for r in rows]
         out.append(Table(rows[0], tuple(rows[1:])))
+
+
+def _is_layout_table(table: Tag) -> bool:
+    """A table used to lay the page out, not to hold data: one cell, or cells holding blocks
+    (paragraphs, headings, other tables), as DedeCMS's editors wrap whole articles."""
+    cells = [c for c in table.find_all(["td", "th"]) if c.find_parent("table") is table]
+    if len(cells) <= 1:
+        return True
+    return any(cell.find(_BLOCK_TAGS) is not None for cell in cells)

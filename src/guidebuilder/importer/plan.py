@@ -36,9 +36,11 @@ class RelatedPlan:
 def place(page: Page, library: Library, taken: dict[Path, str]) -> Placement:
     """The file for `page`; `taken` maps the paths already given to this batch's pages."""
     if not page.title:
-        raise GuideError("no title found; the page is skipped")
+        raise GuideError(f"no recognisable title: {page.why_no_title or 'none found'}; "
+                         "the page is skipped")
     if not page.category:
-        raise GuideError("no category found (in the breadcrumb or the byline); the page is skipped")
+        raise GuideError("no category found (in the breadcrumb or the byline); give it with "
+                         "--category NAME; the page is skipped")
     if not page.body:
         raise GuideError("no article text found under the title; the page is skipped")
     existing = library.by_source_url(page.source_url) if page.source_url else None
