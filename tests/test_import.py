@@ -229,11 +229,13 @@ EXPECTED = {
 REPORT = """\
 pages/html/2041.html: new -> project/articles/xinyongka/2041.md
   read as utf-8 (from <meta charset>)
+  read by the zblogphp profile
   found: title, category, author, date, source_url, copyright, related
   not found: -
   pages/html/2041.html:43: warning: image '2041_files/chuanpiao.jpg' not imported: add it to the article by hand
 pages/html/2043.html: new -> project/articles/jinrong-zhaiwu/2043.md
   read as gbk (from <meta charset>)
+  read by the generic profile
   found: title, category, author, date, source_url, copyright
   not found: related
 pages/text/2042.txt: new -> project/articles/xinyongka/2042.md
@@ -556,7 +558,7 @@ def test_a_folder_of_pages_shows_progress_through_the_given_bar(work):
         calls.append((description, total))
         return items
 
-    sources = sources_from([str(work / "pages")], lambda: b"")
+    sources = sources_from([str(work / "pages/html"), str(work / "pages/text")], lambda: b"")
     report = import_pages(sources, work / "project/articles", parse_as_of(AS_OF), progress=progress)
     assert calls == [("reading", 5), ("writing", 5)]
     assert [p.outcome for p in report.pages] == ["new"] * 5

@@ -137,6 +137,8 @@ def _import(root: Path, args: argparse.Namespace) -> int:
         print(f"{page.source}: {page.outcome}{where}")
         if page.encoding:
             print(f"  read as {page.encoding}")
+        if page.profile:
+            print(f"  read by the {page.profile} profile")
         if page.found or page.missing:
             print(f"  found: {', '.join(page.found) or '-'}")
             print(f"  not found: {', '.join(page.missing) or '-'}")

@@ -19,6 +19,8 @@ from .decode import decode
 from .html_page import read_html_page
 from .library import scan
 from .markdown_out import article_text, front_matter
+from .mhtml import SUFFIXES as MHTML_SUFFIXES
+from .mhtml import html_part, looks_like_mhtml
 from .page import Note, Page
 from .plan import Placement, RelatedIndex, place
 from .text_capture import read_text_capture
@@ -51,6 +53,7 @@ class PageReport:
     missing: tuple[str, ...] = ()
     encoding: str | None = None
     problems: tuple[Problem, ...] = ()
+    profile: str | None = None  # the CMS profile that read an HTML page
 
 
 @dataclass(frozen=True)
@@ -76,7 +79,7 @@ def sources_from(arguments: list[str], read_stdin: Callable[[], bytes]) -> list[
         if path.is_dir():
             found = sorted(p for p in path.rglob("*") if p.is_file() and _is_page(p, path))
             if not found:
-                raise GuideError(f"no saved pages (.html, .htm, .txt) in {argument}")
+                raise GuideError(f"no saved pages (.html, .htm, .mhtml, .txt) in {argument}")
             sources.extend(Source(str(p), p.name, path=p) for p in found)
         elif path.is_file():
             sources.append(Source(argument, path.name, path=path))
@@ -88,7 +91,7 @@ def sources_from(arguments: list[str], read_stdin: Callable[[], bytes]) -> list[
 def _is_page(path: Path, top: Path) -> bool:
     relative = path.relative_to(top).parts
     hidden = any(part.startswith(".") or part.endswith("_files") for part in relative)
-    return not hidden and path.suffix.lower() in HTML_SUFFIXES | TEXT_SUFFIXES
+    return not hidden and path.suffix.lower() in HTML_SUFFIXES | TEXT_SUFFIXES | MHTML_SUFFIXES
 
 
 def read_page(source: Source, as_of: AsOf | None) -> Page:
@@ -96,6 +99,10 @@ def read_page(source: Source, as_of: AsOf | None) -> Page:
     if not data.strip():
         raise GuideError("the page is empty")
     suffix = source.path.suffix.lower() if source.path else ""
+    if suffix in MHTML_SUFFIXES or (suffix not in HTML_SUFFIXES | TEXT_SUFFIXES and looks_like_mhtml(data)):
+        page, charset = html_part(data)
+        text, encoding = decode(page, html=True, mime_charset=charset)
+        return read_html_page(text, source.name, f"{encoding}, from MHTML", as_of)
     is_html = suffix in HTML_SUFFIXES or (
         suffix not in TEXT_SUFFIXES and data.lstrip()[:200].lower().startswith((b"<!doctype", b"<html", b"<head", b"<meta", b"<?xml")))
     text, encoding = decode(data, html=is_html)
@@ -153,7 +160,7 @@ def _write(source: Source, placement: Placement, index: RelatedIndex, into: Path
                  for d in related.dropped]
     text = with_hash(article_text(page, list(related.entries)))
     report = dict(source=source.shown, path=path, found=page.found(), missing=page.missing(),
-                  encoding=page.encoding)
+                  encoding=page.encoding, profile=page.profile if page.kind == "html" else None)
     if path.exists():
         reason = edited_since_import(path)
         if reason and not force:
@@ -190,7 +197,8 @@ def _failed(source: Source, exc: Exception, page: Page | None = None) -> PageRep
     return PageReport(source=source.shown, outcome="failed",
                       found=page.found() if page else (),
                       missing=page.missing() if page else (),
-                      encoding=page.encoding if page else None, problems=tuple(problems))
+                      encoding=page.encoding if page else None, problems=tuple(problems),
+                      profile=page.profile if page and page.kind == "html" else None)
 
 
 def _relative(path: Path, into: Path) -> str:

@@ -21,18 +21,22 @@ PERMALINK = re.compile(r"^本文链接\s*[:：]\s*(?P<url>\S*)")
 RELATED_HEADING = re.compile(
     r"^(?P<title>.*?)(?:的)?(?:相关(?:文章|阅读|推荐|资讯|内容|链接)|您?可能(?:还)?感兴趣的(?:文章|内容)?"
     r"|猜你喜欢|延伸阅读|推荐阅读|相关文章推荐|Related (?:posts|articles))\s*[:：]?$", re.I)
-NAVIGATION = re.compile(r"^(?:上一篇|下一篇|上一篇文章|下一篇文章)\s*[:：]")
+NAVIGATION = re.compile(r"^(?:(?:上一篇|下一篇|上一篇文章|下一篇文章)\s*[:：]|(?:Previous|Next) (?:post|article)$)", re.I)
+# lines a CMS prints right after the article text: its tags, share buttons, action bar
+FURNITURE_END = re.compile(r"^(?:(?:标签|Tags?)\s*[:：]|分享到\s*[:：]?$|返回列表$|\[收藏\]|顶一下$)", re.I)
+# a category given on a line of its own (WordPress prints it under the article)
+CATEGORY_LINE = re.compile(r"^(?:Categorized as|Posted in|分类\s*[:：]|所属分类\s*[:：]|所属栏目\s*[:：])\s*(?P<name>\S.*)$", re.I)
 EXCERPT_END = ("...", "…", "……", "。。。")
 URL = re.compile(r"https?://[^\s<>\"'，。；）)]+")
 _AUTHOR_PREFIX = re.compile(r"^(?:作者|发布者|发布人|文\s*/|(?:posted\s+)?by\s)\s*[:：]?\s*", re.I)
 # the labels a byline may print before each of its fields
-AUTHOR_LABELS = ("作者", "发布者", "发布人", "撰稿", "撰文", "文")
+AUTHOR_LABELS = ("作者", "发布者", "发布人", "撰稿", "撰文")
 DATE_LABELS = ("发布时间", "发布日期", "发表时间", "更新时间", "发表于", "发布于", "时间", "日期")
 CATEGORY_LABELS = ("所属栏目", "所属分类", "栏目", "分类")
 OTHER_LABELS = ("来源", "点击", "点击数", "浏览", "浏览量", "访问量", "阅读", "阅读量", "人气", "Tag",
                 "标签", "评论", "字数")
 _ALL_LABELS = sorted(AUTHOR_LABELS + DATE_LABELS + CATEGORY_LABELS + OTHER_LABELS, key=len, reverse=True)
-_LABEL = re.compile(rf"(?:(?<=^)|(?<=[\s|·•/]))(?P<label>{'|'.join(_ALL_LABELS)})\s*[:：]", re.I)
+_LABEL = re.compile(rf"(?P<label>{'|'.join(_ALL_LABELS)})\s*[:：]", re.I)
 LABEL_WORDS = frozenset(_ALL_LABELS) | {"posted on", "posted", "by", "on", "updated"}
 _ENGLISH_BY = re.compile(r"(?:^|[\s|·•])by\s+(?P<name>[^|·•]+?)\s*(?=$|[|·•]|\s(?:on|in)\s)", re.I)
 _POSTED = re.compile(r"^(?:posted|published|updated)(?:\s+on)?\s*[:：]?\s*", re.I)
@@ -41,7 +45,10 @@ BYLINE_MAX = 80
 
 
 def breadcrumb_levels(trail: str) -> list[str]:
-    """The levels of a breadcrumb without 首页 and 正文内容."""
+    """The levels of a breadcrumb without 首页 and 正文内容. DedeCMS prints its category link,
+    a `|`, then the trail: the trail is what follows the last `|`."""
+    if "|" in trail and trail.rsplit("|", 1)[1].strip():
+        trail = trail.rsplit("|", 1)[1]
     levels = [level.strip() for level in _CRUMB_SEPARATOR.split(trail) if level.strip()]
     if levels and levels[0] in _HOME:
         levels = levels[1:]

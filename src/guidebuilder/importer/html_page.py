@@ -54,6 +54,12 @@ class _PageReader:
         self.meta = {key: flat(self._meta(key) or "") for key in
                      ("og:title", "og:site_name", "article:author", "author")}
         self.document_title = flat(self.soup.title.get_text("")) if self.soup.title else ""
+        canonical = self.soup.find("link", attrs={"rel": "canonical"})
+        self.canonical = next((url.strip() for url in (canonical.get("href", "") if canonical else "",
+                                                       self._meta("og:url") or "")
+                               if cms.URL.fullmatch(url.strip())), None)
+        tagged = self.soup.find("a", attrs={"rel": "category"})  # WordPress: rel="category tag"
+        self.tagged_category = flat(tagged.get_text("")) if tagged is not None else None
         for tag in self.soup(_DROPPED):
             tag.decompose()
         for selector in self.profile.furniture_selectors:
@@ -71,6 +77,7 @@ class _PageReader:
         levels = self._breadcrumb()
         category = cms.category_from_levels(levels, title)
         author, date, byline_category = self._byline()
+        byline_category = byline_category or self.tagged_category
         if byline_category and not category:
             category = byline_category
         elif byline_category and byline_category != category:
@@ -234,12 +241,7 @@ class _PageReader:
             for line in self._lines(element):
                 if (match := cms.PERMALINK.match(line)) and cms.URL.fullmatch(match.group("url")):
                     return match.group("url")
-        for tag, attrs, key in (("link", {"rel": "canonical"}, "href"),
-                                ("meta", {"property": "og:url"}, "content")):
-            found = self.soup.find(tag, attrs=attrs)
-            if found is not None and cms.URL.fullmatch(found.get(key, "").strip()):
-                return found[key].strip()
-        return None
+        return self.canonical
 
     def _copyright(self) -> str | None:
         for string in self._strings(re.compile(r"^版权声明")):

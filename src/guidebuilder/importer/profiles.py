@@ -70,7 +70,7 @@ DEDECMS = Profile(
     content_selectors=(".newsview .content", ".viewbox .content", ".content"),
     byline_selectors=(".newsview .info", ".viewbox .info", ".info"),
     breadcrumb_selectors=(".placenav", ".place"),
-    furniture_selectors=(".cupage", ".actbar", ".context", ".comment", ".pright", ".dede_pages"),
+    furniture_selectors=(".cupage", ".actbar", ".context", ".comment", ".dede_pages"),
     title_suffixes=("powered by dedecms",),
 )
 

@@ -34,6 +34,11 @@ def read_text_capture(text: str, source: str, encoding: str, as_of: AsOf | None)
     if crumb_at is not None:
         levels = cms.breadcrumb_levels(cms.BREADCRUMB.match(lines[crumb_at][1]).group("trail"))
         position = crumb_at + 1
+        # sub-category buttons may stand between the breadcrumb and the title: the byline,
+        # if it comes soon, says where the title is
+        near = _find(lines[position + 1:position + 6], lambda t: cms.read_byline(t, as_of) is not None)
+        if near is not None:
+            position += near
     else:
         byline_at = _find(lines[:_HEAD_SEARCH], lambda t: cms.read_byline(t, as_of) is not None)
         if byline_at:
@@ -68,6 +73,9 @@ def read_text_capture(text: str, source: str, encoding: str, as_of: AsOf | None)
     body_end = len(lines) if body_end is None else position + body_end
     body = blocks(Line(text, number) for number, text in lines[position:body_end])
     copyright, source_url, related = _tail(lines[body_end:], notes)
+    if category is None:
+        category = next((m.group("name").strip() for _, t in lines[body_end:]
+                         if (m := cms.CATEGORY_LINE.match(t))), None)
     return Page(source=source, kind="text", encoding=encoding, title=title, category=category,
                 author=author, date=date, source_url=source_url, copyright=copyright,
                 related=related, body=body, notes=tuple(sorted(notes, key=_by_line)),
@@ -99,7 +107,8 @@ def _find(lines: list[tuple[int, str]], test) -> int | None:
 
 def _ends_body(text: str) -> bool:
     return bool(cms.QR_LINE.match(text) or cms.COPYRIGHT.match(text) or cms.PERMALINK.match(text)
-                or cms.RELATED_HEADING.match(text) or cms.NAVIGATION.match(text))
+                or cms.RELATED_HEADING.match(text) or cms.NAVIGATION.match(text)
+                or cms.FURNITURE_END.match(text) or cms.CATEGORY_LINE.match(text))
 
 
 def _tail(lines: list[tuple[int, str]], notes: list[Note]):
@@ -136,4 +145,5 @@ _FOOTER = ("©", "copyright", "备案", "icp", "网站地图", "联系我们", "
 
 def _related_title(text: str) -> bool:
     """A line of a related list that gives titles only (no excerpts)."""
-    return why_not_a_title(text) is None and not any(word in text.lower() for word in _FOOTER)
+    return why_not_a_title(text) is None and not _ends_body(text) \
+        and not any(word in text.lower() for word in _FOOTER)
