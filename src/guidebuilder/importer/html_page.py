@@ -73,7 +73,7 @@ class _PageReader:
 
     def page(self, source: str, encoding: str) -> Page:
         title = self._title()
-        self.title_line = self.title_element.sourceline if self.title_element is not None else None
+        self.title_at = _position(self.title_element) if self.title_element is not None else None
         levels = self._breadcrumb()
         category = cms.category_from_levels(levels, title)
         author, date, byline_category = self._byline()
@@ -196,7 +196,7 @@ class _PageReader:
         meta_author = cms.author_name(self.meta["article:author"] or self.meta["author"])
         for selector in selectors:
             for element in self.soup.select(selector):
-                if self.title_line and element.sourceline and element.sourceline < self.title_line:
+                if self.title_at and _position(element) < self.title_at:
                     continue
                 found = self._read_byline(element)
                 if found is not None:
@@ -262,8 +262,11 @@ class _PageReader:
             if len(string.strip()) > 100:
                 continue
             heading = self._block_of(string)
-            if self.title_line and heading.sourceline and heading.sourceline < self.title_line:
-                self.chrome.add(id(heading))  # a sidebar's list above the article: not its end
+            if self.title_at and _position(heading) < self.title_at:
+                # a sidebar's list above the article: furniture, not the article's end
+                holder = heading.parent
+                inside = holder is not None and self.title_element in holder.descendants
+                self.chrome.add(id(heading if inside or holder is None else holder))
                 continue
             self.ends.add(id(heading))
             links = []
@@ -421,3 +424,7 @@ def _is_layout_table(table: Tag) -> bool:
     if len(cells) <= 1:
         return True
     return any(cell.find(_BLOCK_TAGS) is not None for cell in cells)
+
+
+def _position(element: Tag) -> tuple[int, int]:
+    return element.sourceline or 0, element.sourcepos or 0
