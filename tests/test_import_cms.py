@@ -333,3 +333,25 @@ def test_a_related_heading_above_the_article_in_html_does_not_end_it(tmp_path):
     result = read(html, tmp_path)
     assert result.outcome == "new", [str(p) for p in result.problems]
     assert result.path.read_text(encoding="utf-8").endswith("---\n\n借条丢失以后,可以用转账记录证明借款。\n")
+
+
+def test_the_same_article_from_a_page_and_its_capture_is_written_once(tmp_path):
+    saved = tmp_path / "saved"
+    saved.mkdir()
+    # the capture has no permalink, so it would get another file name than the page
+    for name in ("a-capture.txt", "b-page.html"):  # the capture sorts first; the page still wins
+        original = "fangchan-fenge" + Path(name).suffix
+        (saved / name).write_bytes((PAGES / "wordpress" / original).read_bytes())
+    report = import_pages(sources_from([str(saved)], lambda: b""), tmp_path / "articles", AS_OF)
+    outcomes = {Path(p.source).name: p.outcome for p in report.pages}
+    assert outcomes == {"a-capture.txt": "failed", "b-page.html": "new"}
+    assert report.pages[0].problems[-1].message == (
+        "the same article (same title and category) as b-page.html, imported just before; "
+        "the page is skipped")
+    [written] = (tmp_path / "articles").rglob("*.md")
+    assert without_hash(written) == HTML["wordpress/fangchan-fenge"][0].replace("{source}", "b-page.html")
+
+
+def test_a_folder_of_mhtml_pages_is_read(tmp_path):
+    found = [Path(s.shown).name for s in sources_from([str(PAGES / "tpure")], lambda: b"")]
+    assert "3105.mhtml" in found

@@ -22,7 +22,7 @@ from .markdown_out import article_text, front_matter
 from .mhtml import SUFFIXES as MHTML_SUFFIXES
 from .mhtml import html_part, looks_like_mhtml
 from .page import Note, Page
-from .plan import Placement, RelatedIndex, place
+from .plan import Placement, RelatedIndex, Taken, place
 from .text_capture import read_text_capture
 from .write import edited_since_import, with_hash, write_text_atomically
 
@@ -135,8 +135,9 @@ def import_pages(sources: list[Source], into: Path, as_of: AsOf | None = None,
 
     library = scan(into)
     placements: list[tuple[int, Source, Placement]] = []
-    taken: dict[Path, str] = {}
-    for number, source, page in pages:
+    taken = Taken()
+    # an HTML page says more than a text capture of the same article: it is placed first
+    for number, source, page in sorted(pages, key=lambda item: (item[2].kind != "html", item[0])):
         try:
             placements.append((number, source, place(page, library, taken)))
         except GuideError as exc:

@@ -26,16 +26,32 @@ class ExistingArticle:
 
 @dataclass
 class Library:
+    """The articles folder, indexed by what placing a page looks up (source_url, path, slug):
+    each look-up is one dict access, so placing N pages against M articles is O(N + M)."""
+
     into: Path
     folders: dict[str, str] = field(default_factory=dict)  # category name -> folder name
     created: set[str] = field(default_factory=set)  # folders this import creates
     articles: list[ExistingArticle] = field(default_factory=list)
+    _by_url: dict[str, ExistingArticle] = field(default_factory=dict, repr=False)
+    _by_path: dict[Path, ExistingArticle] = field(default_factory=dict, repr=False)
+    _by_slug: dict[str, list[Path]] = field(default_factory=dict, repr=False)
+
+    def add(self, article: ExistingArticle) -> None:
+        self.articles.append(article)
+        if article.source_url:
+            self._by_url.setdefault(article.source_url, article)
+        self._by_path[article.path] = article
+        self._by_slug.setdefault(article.slug, []).append(article.path)
 
     def by_source_url(self, url: str) -> ExistingArticle | None:
-        return next((a for a in self.articles if a.source_url == url), None)
+        return self._by_url.get(url)
 
     def at(self, path: Path) -> ExistingArticle | None:
-        return next((a for a in self.articles if a.path == path), None)
+        return self._by_path.get(path)
+
+    def with_slug(self, slug: str) -> list[Path]:
+        return self._by_slug.get(slug, [])
 
 
 def scan(into: Path) -> Library:
@@ -45,7 +61,7 @@ def scan(into: Path) -> Library:
     for folder in sorted(p for p in into.iterdir() if p.is_dir() and not p.name.startswith(".")):
         library.folders.setdefault(_category_name(folder), folder.name)
         for path in sorted(folder.glob("*.md")):
-            library.articles.append(_article(path))
+            library.add(_article(path))
     return library
 
 
