@@ -355,3 +355,28 @@ def test_the_same_article_from_a_page_and_its_capture_is_written_once(tmp_path):
 def test_a_folder_of_mhtml_pages_is_read(tmp_path):
     found = [Path(s.shown).name for s in sources_from([str(PAGES / "tpure")], lambda: b"")]
     assert "3105.mhtml" in found
+
+
+def test_report_json_groups_failures_by_reason(tmp_path):
+    from conftest import run_cli
+    import json
+
+    saved = tmp_path / "saved"
+    saved.mkdir()
+    (saved / "tpure.html").write_bytes((PAGES / "tpure/3105.html").read_bytes())
+    (saved / "no-title-1.txt").write_text(capture(["地址:某市某区某路88号", "正文。"]), encoding="utf-8")
+    (saved / "no-title-2.txt").write_text(capture(["• 借条丢了怎么办", "正文。"]), encoding="utf-8")
+    (saved / "no-category.txt").write_text("借条丢了还能起诉吗\n王律师 2026-01-26\n正文。\n", encoding="utf-8")
+    result = run_cli("import", "saved", "--into", "articles", "--as-of", "2026-11-29",
+                     "--report", "out/report.json", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout.endswith("report written to out/report.json\n")
+    data = json.loads((tmp_path / "out/report.json").read_text(encoding="utf-8"))
+    assert data["counts"] == {"new": 1, "updated": 0, "unchanged": 0, "refused": 0, "failed": 3}
+    assert data["failures"] == {
+        "no category (give --category)": ["saved/no-category.txt"],
+        "no recognisable title": ["saved/no-title-1.txt", "saved/no-title-2.txt"],
+    }
+    [page] = [p for p in data["pages"] if p["outcome"] == "new"]
+    assert (page["source"], page["profile"], page["reason"]) == ("saved/tpure.html", "zblogphp-tpure", None)
+    assert page["missing"] == ["source_url", "copyright"]
