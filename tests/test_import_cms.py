@@ -380,3 +380,51 @@ def test_report_json_groups_failures_by_reason(tmp_path):
     [page] = [p for p in data["pages"] if p["outcome"] == "new"]
     assert (page["source"], page["profile"], page["reason"]) == ("saved/tpure.html", "zblogphp-tpure", None)
     assert page["missing"] == ["source_url", "copyright"]
+
+
+# --- damage -----------------------------------------------------------------------------------
+
+TRADITIONAL = ["當前位置:首頁 > 債務糾紛 > 正文內容", "借款到期不還,債權人可以怎麼做?", "林律師 2026-02-14",
+               "債務人未依約清償時，債權人得聲請強制執行。", "起訴前應先整理借據與匯款紀錄。"]
+
+
+def test_chinese_read_as_gbk_is_reported_with_what_it_said(tmp_path):
+    garbled = TRADITIONAL[3].encode("utf-8").decode("gbk", errors="replace")  # and saved again
+    text = "\n".join([*TRADITIONAL[:3], garbled, TRADITIONAL[4]]) + "\n"
+    result = read(text, tmp_path, "tw.txt")
+    assert result.outcome == "new"
+    notes = [p.message for p in result.problems if p.line == 4]
+    assert notes[0] == (f"garbled text '{garbled}' kept as it is (probably '債務人未依約清償時，債權人得聲請強制執\ufffd' "
+                        "saved in the wrong encoding); fix it by hand")
+    assert garbled in result.path.read_text(encoding="utf-8")  # kept: the user fixes it
+
+
+def test_gbk_read_as_latin_is_reported(tmp_path):
+    from guidebuilder.importer.damage import clean_line
+
+    _, notes = clean_line("借款合同纠纷".encode("gbk").decode("cp1252"), 7)
+    assert [n.message for n in notes] == ["garbled text '½è¿îºÏÍ¬¾À·×' kept as it is (probably "
+                                          "'借款合同纠纷' saved in the wrong encoding); fix it by hand"]
+
+
+def test_ooxml_escapes_are_removed_or_replaced():
+    from guidebuilder.importer.damage import clean_line
+
+    text, notes = clean_line("证据清单_x0008_见附件_x00B7_", 3)
+    assert text == "证据清单见附件·"
+    assert [n.message for n in notes] == [
+        "OOXML escape '_x0008_' (control character) removed",
+        "OOXML escape '_x00B7_' replaced by the character it stands for"]
+
+
+def test_ordinary_words_are_not_garbled():
+    from itertools import product
+
+    from guidebuilder.importer.damage import clean_line
+
+    common = "的一是了不在有人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说"
+    flagged = [a + b + c for a, b, c in product(common, repeat=3) if clean_line(a + b + c, 1)[1]]
+    assert flagged == []
+    for page in PAGES.rglob("*.txt"):
+        for number, line in enumerate(page.read_text(encoding="utf-8").split("\n"), 1):
+            assert clean_line(line, number)[1] == [], (page, number)

@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from .dates import CALENDAR_DAYS, DATE_PATTERN, AsOf, DateReading, DateStyle, read_date
 
 BREADCRUMB = re.compile(
-    r"^\s*[•·●▪■◆>»\-*]?\s*(?:您当前的位置|您当前位置|您现在的位置|您的位置|当前位置|当前的位置|位置)"
+    r"^\s*[•·●▪■◆>»\-*]?\s*(?:您当前的位置|您当前位置|您现在的位置|您的位置|当前位置|当前的位置|您現在的位置|當前位置|目前位置|位置)"
     r"\s*[:：]\s*(?P<trail>.+)$")
 _CRUMB_SEPARATOR = re.compile(r"\s*(?:>|＞|»|›|→|/)\s*")
-_HOME = {"首页", "网站首页", "主页", "返回首页", "首 页"}
-_HERE = {"正文内容", "正文", "内容", "文章正文", "阅读文章"}
+_HOME = {"首页", "网站首页", "主页", "返回首页", "首 页", "首頁", "網站首頁", "主頁", "Home"}
+_HERE = {"正文内容", "正文", "内容", "文章正文", "阅读文章", "正文內容", "內容"}
 QR_LINE = re.compile(r"^扫描二维码")
 COPYRIGHT = re.compile(r"^版权声明\s*[:：]")
 PERMALINK = re.compile(r"^本文链接\s*[:：]\s*(?P<url>\S*)")

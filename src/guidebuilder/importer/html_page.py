@@ -34,7 +34,7 @@ _CJK = r"\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f"
 _CJK_BREAK = re.compile(rf"(?<=[{_CJK}])[ \t]*\n\s*|[ \t]*\n\s*(?=[{_CJK}])")
 _SPACES = re.compile(r"\s+")
 _BREAK = "\x00"
-_LABEL_START = re.compile(r"(?:您当前的位置|您当前位置|您现在的位置|您的位置|当前位置|当前的位置)\s*[:：]")
+_LABEL_START = re.compile(r"(?:您当前的位置|您当前位置|您现在的位置|您的位置|当前位置|当前的位置|您現在的位置|當前位置|目前位置)\s*[:：]")
 
 
 def flat(text: str) -> str:

@@ -6,9 +6,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import re
+
+import yaml
+
 from ..errors import GuideError
-from ..frontmatter import parse_yaml_mapping, split
+from ..frontmatter import parse_yaml_mapping
 from ..reader import CATEGORY_FILE, read_text
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)^(?:---|\.\.\.)[ \t]*$", re.S | re.M)
+# libyaml when it is there: the import reads only three keys of every article, and a folder
+# of 30,000 articles is read in seconds rather than half a minute
+_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -78,9 +87,13 @@ def _category_name(folder: Path) -> str:
 
 
 def _article(path: Path) -> ExistingArticle:
+    """The keys an import needs; `check` reports what else is wrong with the file."""
     try:
-        data = split(read_text(path), path).meta.data
-    except GuideError:
+        match = _FRONT_MATTER.match(read_text(path))
+        data = yaml.load(match.group(1), Loader=_FAST_LOADER) if match else None
+    except (GuideError, yaml.YAMLError):
+        data = None
+    if not isinstance(data, dict):
         return ExistingArticle(path, readable=False)
 
     def text(key: str) -> str | None:
