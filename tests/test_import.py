@@ -12,10 +12,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import build_pdf, run_cli, write
+from conftest import run_cli, write
 from pdfbook import PdfBook, squeeze
 
-from guidebuilder.build import check
+from guidebuilder.build import build, check
 from guidebuilder.errors import GuideError
 from guidebuilder.importer import Source, import_pages, sources_from
 from guidebuilder.importer.dates import DATE_PATTERN, AsOf, parse_as_of, read_date
@@ -121,6 +121,7 @@ source_url: https://www.mingheng-law.example/xinyongka/2042.html
 copyright: 版权声明:本文由明衡律师事务所原创,转载请注明出处。
 related:
   - https://www.mingheng-law.example/xinyongka/2041.html
+  - title: 个性化分期申请被拒绝了怎么办
 imported_from: 2042.txt
 ---
 
@@ -242,7 +243,7 @@ pages/text/2042.txt: new -> project/articles/xinyongka/2042.md
   read as utf-8
   found: title, category, author, date, source_url, copyright, related
   not found: -
-  pages/text/2042.txt:39: warning: related '个性化分期申请被拒绝了怎么办' matches no article by title, and the page gives no URL for it; not kept
+  pages/text/2042.txt:39: warning: related '个性化分期申请被拒绝了怎么办' matches no article yet; kept by its title (it links once that article is imported)
 pages/text/2044.txt: new -> project/articles/jinrong-zhaiwu/2044.md
   read as utf-8
   found: title, category, author, date, source_url, copyright, related
@@ -324,7 +325,10 @@ def test_check_passes_on_what_was_imported(work):
     import_all(work)
     problems = check(work / "project")
     assert [str(p) for p in problems.errors] == []
-    assert [str(p) for p in problems.warnings] == []
+    # said once for the whole folder: the title waits for its article to be imported
+    assert [p.message for p in problems.warnings] == [
+        "1 related title(s) match no article yet and are not printed until those articles are "
+        "imported (the first: '个性化分期申请被拒绝了怎么办')"]
     result = run_cli("check", "--root", "project", cwd=work)
     assert result.returncode == 0, result.stderr
 
@@ -341,7 +345,12 @@ def _article_text(book: PdfBook, title: str) -> str:
 
 def test_imported_pages_build_into_a_guide_whose_related_links_resolve(work, tmp_path):
     import_all(work)
-    book = build_pdf(work / "project", tmp_path / "out", "ceshi")["ceshi"]
+    outputs, warnings = build(work / "project", ["ceshi"], ["pdf"], tmp_path / "out")
+    # the one related title whose article is not imported yet: said once, and not printed
+    assert [w.message for w in warnings] == [
+        "1 related title(s) match no article yet and are not printed until those articles are "
+        "imported (the first: '个性化分期申请被拒绝了怎么办')"]
+    book = PdfBook(outputs[0])
     pages = {e.title: e.page for e in book.outline()}
     outline = [(e.level, e.title) for e in book.outline()]
     start = outline.index((1, "信用卡"))  # the two parts, whatever the book adds around them
@@ -361,6 +370,7 @@ def test_imported_pages_build_into_a_guide_whose_related_links_resolve(work, tmp
         match = re.search(re.escape(title) + XREF, sued)
         assert match and int(match.group(1)) == pages[title], sued
     assert "信用卡分期手续费能退吗?https://www.mingheng-law.example/xinyongka/2099.html" in sued
+    assert "个性化分期申请被拒绝了怎么办" not in _article_text(book, "信用卡停息挂账需要准备哪些材料?")
     assert re.search("版权声明:本文由明衡律师事务所原创,转载请注明出处。本文链接[:：]"
                      "https://www.mingheng-law.example/xinyongka/2041.html", sued)
     lawsuit = _article_text(book, "借款到期不还,出借人应当怎样起诉?")
@@ -573,11 +583,12 @@ def test_a_capture_on_standard_input(work):
     assert result.returncode == 0, result.stderr
     assert result.stdout.decode().splitlines()[0] == "<stdin>: new -> project/articles/jinrong-zhaiwu/2044.md"
     expected = CAPTURE_ABSOLUTE_DATE.replace("imported_from: 2044.txt", "imported_from: <stdin>")
-    # 2043 is not in this project, so its title matches nothing and it is reported instead
-    expected = expected.replace("  - https://www.mingheng-law.example/jinrong/2043.html\n", "")
+    # 2043 is not in this project: its title is kept until it is imported
+    expected = expected.replace("  - https://www.mingheng-law.example/jinrong/2043.html\n",
+                                "  - title: 民间借贷纠纷中,借条和收条有什么区别?\n")
     assert without_hash(work / "project/articles/jinrong-zhaiwu/2044.md") == expected
-    assert ("<stdin>:20: warning: related '民间借贷纠纷中,借条和收条有什么区别?' matches no article by "
-            "title, and the page gives no URL for it; not kept") in result.stdout.decode()
+    assert ("<stdin>:20: warning: related '民间借贷纠纷中,借条和收条有什么区别?' matches no article "
+            "yet; kept by its title (it links once that article is imported)") in result.stdout.decode()
 
 
 def test_a_gbk_capture_without_a_charset_is_detected(work, tmp_path):
@@ -587,8 +598,10 @@ def test_a_gbk_capture_without_a_charset_is_detected(work, tmp_path):
     report = import_pages(sources_from([str(page)], lambda: b""), into, parse_as_of(AS_OF))
     assert report.pages[0].encoding == "gb18030 (detected)"
     expected = CAPTURE_RELATIVE_DATE.replace("imported_from: 2042.txt", "imported_from: 2042-gbk.txt")
-    # the related article is not in this folder, and the new category folder is named by pinyin
-    expected = expected.replace("related:\n  - https://www.mingheng-law.example/xinyongka/2041.html\n", "")
+    # the related article is not in this folder (kept by title), and the new category folder
+    # is named by pinyin
+    expected = expected.replace("  - https://www.mingheng-law.example/xinyongka/2041.html\n",
+                                "  - title: 信用卡逾期被银行起诉怎么办?应诉要点全解析\n")
     assert without_hash(into / "xin-yong-ka/2042.md") == expected
 
 
@@ -622,3 +635,20 @@ def test_the_same_article_twice_in_one_import_is_written_once(tmp_path):
     assert report.pages[1].problems[-1].message == \
         "the same article as 2042-copy.txt, imported just before; the page is skipped"
     assert files_under(tmp_path / "articles") == ["xin-yong-ka/2042.md", "xin-yong-ka/_category.yml"]
+
+
+def test_a_related_title_kept_for_later_resolves_once_its_article_is_imported(work):
+    first = import_cli(work, "pages/text/2042.txt", "--as-of", AS_OF)
+    assert "related '信用卡逾期被银行起诉怎么办?应诉要点全解析' matches no article yet; kept by its title" \
+        in first.stdout
+    assert "  - title: 信用卡逾期被银行起诉怎么办?应诉要点全解析\n" in \
+        (work / "project/articles/xinyongka/2042.md").read_text(encoding="utf-8")
+    waiting = [p.message for p in check(work / "project").warnings]
+    assert waiting == ["2 related title(s) match no article yet and are not printed until those "
+                       "articles are imported (the first: '信用卡逾期被银行起诉怎么办?应诉要点全解析')"]
+    assert import_cli(work, "pages/html/2041.html", "--as-of", AS_OF).returncode == 0
+    problems = check(work / "project")
+    assert [p.message for p in problems.errors] == []
+    assert [p.message for p in problems.warnings] == [
+        "1 related title(s) match no article yet and are not printed until those articles are "
+        "imported (the first: '个性化分期申请被拒绝了怎么办')"]

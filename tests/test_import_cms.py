@@ -65,6 +65,9 @@ title: 朋友借钱不还,只有微信聊天记录能起诉吗?
 category: 金融债务
 author: 孙律师
 date: 2026-03-02
+related:
+  - title: 借给别人的钱,多久不要就要不回来了?
+  - title: 借条上没写利息,能要利息吗?
 imported_from: {source}
 ---
 
@@ -176,12 +179,12 @@ HTML = {
         "{source_url}", WORDPRESS_SOURCE).replace("{related}", WORDPRESS_RELATED), "wordpress"),
 }
 CAPTURE = {
-    # a capture has no links: related titles that match nothing are reported, not kept
-    "tpure/3105": re.sub(r"related:\n(?:  .*\n)+", "", TPURE.replace("{items}", _paragraphs(TPURE_ITEMS))),
+    # a capture has no links: related titles that match nothing yet are kept by their title
+    "tpure/3105": re.sub(r"\n    url: .*", "", TPURE.replace("{items}", _paragraphs(TPURE_ITEMS))),
     "dedecms/518": DEDECMS,
     "pbootcms/76": PBOOTCMS,
     "wordpress/fangchan-fenge": WORDPRESS.replace("{items}", _paragraphs(WORDPRESS_ITEMS)).replace(
-        "{source_url}", "").replace("{related}", ""),
+        "{source_url}", "").replace("{related}", re.sub(r"\n    url: .*", "", WORDPRESS_RELATED)),
 }
 VARIANTS = {
     "{}.html": "utf-8 (from <meta charset>)",

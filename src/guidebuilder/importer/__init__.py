@@ -159,6 +159,8 @@ def _write(source: Source, placement: Placement, index: RelatedIndex, into: Path
     problems = [_problem(source, note.message, note.line) for note in page.notes]
     problems += [_problem(source, f"related '{d.title}' {d.why}; not kept", d.line)
                  for d in related.dropped]
+    problems += [_problem(source, f"related '{d.title}' {d.why}; kept by its title (it links "
+                          "once that article is imported)", d.line) for d in related.waiting]
     text = with_hash(article_text(page, list(related.entries)))
     report = dict(source=source.shown, path=path, found=page.found(), missing=page.missing(),
                   encoding=page.encoding, profile=page.profile if page.kind == "html" else None)

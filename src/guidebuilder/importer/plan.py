@@ -30,8 +30,9 @@ class DroppedRelated:
 
 @dataclass(frozen=True)
 class RelatedPlan:
-    entries: tuple[Any, ...]  # as written: a source_url, a slug, or {title, url}
+    entries: tuple[Any, ...]  # as written: a source_url, a slug, {title, url}, or {title}
     dropped: tuple[DroppedRelated, ...]
+    waiting: tuple[DroppedRelated, ...] = ()  # kept by title only: no article has it yet
 
 
 class Taken:
@@ -124,7 +125,8 @@ class RelatedIndex:
         page = placement.page
         own = {page.source_url, placement.path.stem}
         entries: list[Any] = []
-        dropped = []
+        dropped: list[DroppedRelated] = []
+        kept: list[DroppedRelated] = []
         for related in page.related:
             matches = self.by_title.get(related.title, {})
             if related.url and related.url in self.urls:
@@ -134,13 +136,16 @@ class RelatedIndex:
             elif related.url:
                 entries.append({"title": related.title, "url": related.url})
                 continue
+            elif not matches:  # kept: it links once that article is imported
+                entries.append({"title": related.title})
+                kept.append(DroppedRelated(related.title, related.line, "matches no article yet"))
+                continue
             else:
-                why = (f"matches {len(matches)} articles by title" if matches else
-                       "matches no article by title, and the page gives no URL for it")
+                why = f"matches {len(matches)} articles by title"
                 dropped.append(DroppedRelated(related.title, related.line, why))
                 continue
             if key in own:
                 dropped.append(DroppedRelated(related.title, related.line, "is this article itself"))
             elif key not in entries:
                 entries.append(key)
-        return RelatedPlan(tuple(entries), tuple(dropped))
+        return RelatedPlan(tuple(entries), tuple(dropped), tuple(kept))
