@@ -431,3 +431,31 @@ def test_ordinary_words_are_not_garbled():
     for page in PAGES.rglob("*.txt"):
         for number, line in enumerate(page.read_text(encoding="utf-8").split("\n"), 1):
             assert clean_line(line, number)[1] == [], (page, number)
+
+
+# --- bylines and dates --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("line, author, date", [
+    ("来源：明衡律师事务所作者：孙律师时间：2026-03-02Tag：借款点击：12", "孙律师", "2026-03-02"),
+    ("时间：2026-05-18   访问量：1206", None, "2026-05-18"),
+    ("日期 2026-05-18", None, "2026-05-18"),
+    ("2026-05-18 作者:王律师", "王律师", "2026-05-18"),
+    ("发布时间：2026年5月18日 发布人：钱律师", "钱律师", "2026-05-18"),
+    ("By Zhou Min | March 5, 2026", "Zhou Min", "2026-03-05"),
+    ("Posted on 5 March 2026 by Zhou Min", "Zhou Min", "2026-03-05"),
+    ("周律师 | Mar 5, 20264 min read", "周律师", "2026-03-05"),
+    ("March 5, 2026 | 4 min read", None, "2026-03-05"),
+])
+def test_bylines_with_labels_separators_and_english_dates(line, author, date):
+    from guidebuilder.importer.cms import read_byline
+
+    byline = read_byline(line, AS_OF)
+    assert (byline.author, str(byline.date.date)) == (author, date)
+
+
+def test_related_read_but_not_written_is_reported_as_not_found(tmp_path):
+    text = capture(["借条丢了怎么办", "王律师 2026-01-26", "借条丢失以后,可以用转账记录证明借款。",
+                    "相关文章", "借条丢了怎么办", "本文就是这一篇..."])
+    result = read(text, tmp_path, "page.txt")
+    assert "related" in result.missing and "related" not in result.found
+    assert "related '借条丢了怎么办' is this article itself; not kept" in [p.message for p in result.problems]

@@ -162,7 +162,11 @@ def _write(source: Source, placement: Placement, index: RelatedIndex, into: Path
     problems += [_problem(source, f"related '{d.title}' {d.why}; kept by its title (it links "
                           "once that article is imported)", d.line) for d in related.waiting]
     text = with_hash(article_text(page, list(related.entries)))
-    report = dict(source=source.shown, path=path, found=page.found(), missing=page.missing(),
+    found, missing = page.found(), page.missing()
+    if page.related and not related.entries:  # read, but none of it written
+        found = tuple(f for f in found if f != "related")
+        missing = (*missing, "related")
+    report = dict(source=source.shown, path=path, found=found, missing=missing,
                   encoding=page.encoding, profile=page.profile if page.kind == "html" else None)
     if path.exists():
         reason = edited_since_import(path)
