@@ -241,15 +241,18 @@ pages/html/2043.html: new -> project/articles/jinrong-zhaiwu/2043.md
   not found: related
 pages/text/2042.txt: new -> project/articles/xinyongka/2042.md
   read as utf-8
+  read by the generic profile
   found: title, category, author, date, source_url, copyright, related
   not found: -
   pages/text/2042.txt:39: warning: related '个性化分期申请被拒绝了怎么办' matches no article yet; kept by its title (it links once that article is imported)
 pages/text/2044.txt: new -> project/articles/jinrong-zhaiwu/2044.md
   read as utf-8
+  read by the generic profile
   found: title, category, author, date, source_url, copyright, related
   not found: -
 pages/text/damaged.txt: new -> project/articles/zheng-xin-yi-yi/zheng-xin-bao-gao-you-cuo-wu-ji-lu-ru-he-ti-chu-yi-yi.md
   read as utf-8
+  read by the generic profile
   found: title, category, author, copyright
   not found: date, source_url, related
   pages/text/damaged.txt:3: warning: date left out: '3个月前' does not say which day (the CMS's '3个月前 (MM-DD)' would)
@@ -500,23 +503,25 @@ def test_a_page_that_fails_is_reported_and_skipped(work):
     result = import_cli(work, "pages/text", "--as-of", AS_OF)
     assert result.returncode == 1
     lines = result.stdout.splitlines()
-    assert lines[:5] == [
+    assert lines[:6] == [
         "pages/text/0-no-category.txt: failed",
         "  read as utf-8",
+        "  read by the generic profile",
         "  found: title, author, date",
         "  not found: category, source_url, copyright, related",
         "  pages/text/0-no-category.txt: no category found (in the breadcrumb or the byline); "
         "give it with --category NAME; the page is skipped",
     ]
-    assert lines[5:10] == [
+    assert lines[6:12] == [
         "pages/text/0-paragraph.txt: failed",
         "  read as utf-8",
+        "  read by the generic profile",
         "  found: -",
         "  not found: title, category, author, date, source_url, copyright, related",
         "  pages/text/0-paragraph.txt: no recognisable title: line 1 ('只有一段话,没有面包屑,也没有作者和日期。'), "
         "where the title should be, is a paragraph; the page is skipped",
     ]
-    assert lines[10:12] == ["pages/text/1-empty.txt: failed", "  pages/text/1-empty.txt: the page is empty"]
+    assert lines[12:14] == ["pages/text/1-empty.txt: failed", "  pages/text/1-empty.txt: the page is empty"]
     assert lines[-1] == "6 page(s): 3 new, 3 failed"
     articles = work / "project/articles"
     assert (articles / "xinyongka/2042.md").is_file()

@@ -186,6 +186,9 @@ CAPTURE = {
     "wordpress/fangchan-fenge": WORDPRESS.replace("{items}", _paragraphs(WORDPRESS_ITEMS)).replace(
         "{source_url}", "").replace("{related}", re.sub(r"\n    url: .*", "", WORDPRESS_RELATED)),
 }
+# a capture keeps only the words of a CMS's default footer to tell it by
+CAPTURE_PROFILE = {"tpure/3105": "zblogphp-tpure", "dedecms/518": "dedecms", "pbootcms/76": "generic",
+                   "wordpress/fangchan-fenge": "wordpress"}
 VARIANTS = {
     "{}.html": "utf-8 (from <meta charset>)",
     "{}-gbk.html": "gbk (from <meta charset>)",
@@ -234,7 +237,7 @@ def test_every_text_capture_becomes_its_article(page, tmp_path):
     saved = PAGES / f"{page}.txt"
     result, article = import_one(saved, tmp_path / "articles")
     assert article == CAPTURE[page].replace("{source}", saved.name)
-    assert result.profile is None
+    assert result.profile == CAPTURE_PROFILE[page]
     assert not [word for word in FURNITURE if word in body_of(article)]
 
 
@@ -459,3 +462,17 @@ def test_related_read_but_not_written_is_reported_as_not_found(tmp_path):
     result = read(text, tmp_path, "page.txt")
     assert "related" in result.missing and "related" not in result.found
     assert "related '借条丢了怎么办' is this article itself; not kept" in [p.message for p in result.problems]
+
+
+def test_a_tpure_capture_is_told_by_its_footer_and_its_day_count_left_out(tmp_path):
+    tpure = (PAGES / "tpure/3105.txt").read_text(encoding="utf-8").replace("1年前 (2025-05-03)", "3天前")
+    result = read(tpure, tmp_path, "tpure.txt")
+    assert result.profile == "zblogphp-tpure"
+    assert "\ndate:" not in result.path.read_text(encoding="utf-8")
+    assert any("rounded to the nearest whole number" in p.message for p in result.problems)
+    # the firm's own theme counts calendar days
+    plain = tpure.replace("Powered By Z-BlogPHP. Theme by TOYEAN.", "")
+    (tmp_path / "plain").mkdir()
+    result = read(plain, tmp_path / "plain", "plain.txt")
+    assert result.profile == "generic"
+    assert "\ndate: 2026-11-26\n" in result.path.read_text(encoding="utf-8")

@@ -53,7 +53,7 @@ class PageReport:
     missing: tuple[str, ...] = ()
     encoding: str | None = None
     problems: tuple[Problem, ...] = ()
-    profile: str | None = None  # the CMS profile that read an HTML page
+    profile: str | None = None  # the CMS profile that read the page
 
 
 @dataclass(frozen=True)
@@ -167,7 +167,7 @@ def _write(source: Source, placement: Placement, index: RelatedIndex, into: Path
         found = tuple(f for f in found if f != "related")
         missing = (*missing, "related")
     report = dict(source=source.shown, path=path, found=found, missing=missing,
-                  encoding=page.encoding, profile=page.profile if page.kind == "html" else None)
+                  encoding=page.encoding, profile=page.profile)
     if path.exists():
         reason = edited_since_import(path)
         if reason and not force:
@@ -205,7 +205,7 @@ def _failed(source: Source, exc: Exception, page: Page | None = None) -> PageRep
                       found=page.found() if page else (),
                       missing=page.missing() if page else (),
                       encoding=page.encoding if page else None, problems=tuple(problems),
-                      profile=page.profile if page and page.kind == "html" else None)
+                      profile=page.profile if page else None)
 
 
 def _relative(path: Path, into: Path) -> str:

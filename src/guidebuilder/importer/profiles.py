@@ -13,7 +13,7 @@ rather than on class names.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .dates import CALENDAR_DAYS, ROUNDED_ELAPSED, DateStyle
 
@@ -23,6 +23,7 @@ class Profile:
     name: str
     generator: re.Pattern[str] | None = None  # matches the <meta name="generator"> content
     markers: tuple[str, ...] = ()  # substrings of the saved HTML only this CMS prints
+    text_markers: tuple[str, ...] = ()  # what its default footer says, for text captures
     # the article's own heading, inside the content area (first match wins)
     title_selectors: tuple[str, ...] = ()
     # the element that holds the article text
@@ -34,7 +35,6 @@ class Profile:
     date_style: DateStyle = CALENDAR_DAYS
     # what <title> adds after the article title, besides the site name (og:site_name)
     title_suffixes: tuple[str, ...] = ()
-    extra: dict[str, str] = field(default_factory=dict)
 
 
 _GENERIC_CONTENT = ("[itemprop=articleBody]", ".article-content", ".entry-content", ".post-content",
@@ -45,6 +45,7 @@ _GENERIC_BYLINE = (".byline", "[class*=meta]", "[class*=info]", "[class*=byline]
 TPURE = Profile(
     name="zblogphp-tpure",
     markers=("zb_users/theme/tpure/", "window.tpure="),
+    text_markers=("Theme by TOYEAN",),
     title_selectors=(".post > h1",),
     content_selectors=(".single.postcon", ".postcon"),
     byline_selectors=(".post > .info",),
@@ -57,6 +58,7 @@ ZBLOGPHP = Profile(
     name="zblogphp",
     generator=re.compile(r"Z-?Blog", re.I),
     markers=("zb_users/theme/", "zb_system/script/"),
+    text_markers=("Powered By Z-BlogPHP",),
     title_selectors=("article h1", ".post h1", ".post-title"),
     content_selectors=_GENERIC_CONTENT,
     byline_selectors=_GENERIC_BYLINE,
@@ -66,6 +68,7 @@ DEDECMS = Profile(
     name="dedecms",
     generator=re.compile(r"DedeCMS", re.I),
     markers=("powered by dedecms", "/plus/count.php", "dedeajax2.js", 'class="placenav"'),
+    text_markers=("Powered by DedeCms",),
     title_selectors=(".newsview .title h1", ".viewbox .title h2", ".article h1"),
     content_selectors=(".newsview .content", ".viewbox .content", ".content"),
     byline_selectors=(".newsview .info", ".viewbox .info", ".info"),
@@ -78,6 +81,7 @@ PBOOTCMS = Profile(
     name="pbootcms",
     generator=re.compile(r"PbootCMS", re.I),
     markers=("pbootcms", "/static/upload/image/", 'class="sonsort', 'class="page-top'),
+    text_markers=("Powered by PbootCMS",),
     title_selectors=(".pages > h2", ".pages > h1"),
     content_selectors=(".pages > .content", ".content"),
     byline_selectors=(".pages > .border-bottom", ".pages > .text-secondary"),
@@ -89,6 +93,7 @@ WORDPRESS = Profile(
     name="wordpress",
     generator=re.compile(r"WordPress", re.I),
     markers=("/wp-content/", "/wp-includes/"),
+    text_markers=("Proudly powered by WordPress",),
     title_selectors=("article h1.entry-title", "h1.entry-title", ".entry-title"),
     content_selectors=(".entry-content", "[itemprop=articleBody]", "article"),
     byline_selectors=(".entry-meta", ".post-meta", ".byline"),
@@ -120,6 +125,15 @@ def detect(html: str, generator: str | None) -> Profile:
                 return profile
     for profile in PROFILES:
         if any(marker.lower() in lowered for marker in profile.markers):
+            return profile
+    return GENERIC
+
+
+def detect_text(text: str) -> Profile:
+    """The profile for a text capture: only the words a CMS's default footer prints are left."""
+    lowered = text.lower()
+    for profile in PROFILES:
+        if any(marker.lower() in lowered for marker in profile.text_markers):
             return profile
     return GENERIC
 

@@ -13,12 +13,15 @@ from .body import Line, blocks
 from .damage import clean_line
 from .dates import AsOf
 from .page import Note, Page, RelatedTitle
+from .profiles import detect_text
 from .titles import why_not_a_title
 
 _HEAD_SEARCH = 80  # how far down the breadcrumb or byline is looked for (a site menu may be long)
 
 
 def read_text_capture(text: str, source: str, encoding: str, as_of: AsOf | None) -> Page:
+    profile = detect_text(text)
+    style = profile.date_style
     notes: list[Note] = []
     lines: list[tuple[int, str]] = []
     for number, raw in enumerate(text.split("\n"), 1):
@@ -36,11 +39,11 @@ def read_text_capture(text: str, source: str, encoding: str, as_of: AsOf | None)
         position = crumb_at + 1
         # sub-category buttons may stand between the breadcrumb and the title: the byline,
         # if it comes soon, says where the title is
-        near = _find(lines[position + 1:position + 6], lambda t: cms.read_byline(t, as_of) is not None)
+        near = _find(lines[position + 1:position + 6], lambda t: cms.read_byline(t, as_of, style) is not None)
         if near is not None:
             position += near
     else:
-        byline_at = _find(lines[:_HEAD_SEARCH], lambda t: cms.read_byline(t, as_of) is not None)
+        byline_at = _find(lines[:_HEAD_SEARCH], lambda t: cms.read_byline(t, as_of, style) is not None)
         if byline_at:
             position = byline_at - 1
     title = why_no_title = None
@@ -56,7 +59,7 @@ def read_text_capture(text: str, source: str, encoding: str, as_of: AsOf | None)
     category = cms.category_from_levels(levels, title)
 
     author = date = None
-    if position < len(lines) and (byline := cms.read_byline(lines[position][1], as_of)):
+    if position < len(lines) and (byline := cms.read_byline(lines[position][1], as_of, style)):
         byline_line = lines[position][0]
         author, date = byline.author, byline.date.date
         if byline.date.why_not:
@@ -76,7 +79,8 @@ def read_text_capture(text: str, source: str, encoding: str, as_of: AsOf | None)
     if category is None:
         category = next((m.group("name").strip() for _, t in lines[body_end:]
                          if (m := cms.CATEGORY_LINE.match(t))), None)
-    return Page(source=source, kind="text", encoding=encoding, title=title, category=category,
+    return Page(source=source, kind="text", encoding=encoding, profile=profile.name,
+                title=title, category=category,
                 author=author, date=date, source_url=source_url, copyright=copyright,
                 related=related, body=body, notes=tuple(sorted(notes, key=_by_line)),
                 why_no_title=why_no_title)
