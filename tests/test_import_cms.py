@@ -476,3 +476,15 @@ def test_a_tpure_capture_is_told_by_its_footer_and_its_day_count_left_out(tmp_pa
     result = read(plain, tmp_path / "plain", "plain.txt")
     assert result.profile == "generic"
     assert "\ndate: 2026-11-26\n" in result.path.read_text(encoding="utf-8")
+
+
+def test_a_byline_without_a_class_is_found_under_the_title(tmp_path):
+    html = ("<html><head><meta charset='utf-8'><title>借条丢了怎么办 - 明衡律师事务所</title></head><body>"
+            "<div class='place'>当前位置:首页 > 金融债务 > 正文</div><div class='main'>"
+            "<h1>借条丢了怎么办</h1>\n<p>日期：2026-01-26　作者：王律师</p>\n"
+            "<p>借条丢失以后,可以用转账记录证明借款。</p></div></body></html>")
+    result = read(html, tmp_path)
+    assert result.outcome == "new", [str(p) for p in result.problems]
+    assert without_hash(result.path) == (
+        "---\ntitle: 借条丢了怎么办\ncategory: 金融债务\nauthor: 王律师\ndate: 2026-01-26\n"
+        "imported_from: page.html\n---\n\n借条丢失以后,可以用转账记录证明借款。\n")

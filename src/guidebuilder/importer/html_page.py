@@ -202,6 +202,12 @@ class _PageReader:
                 if found is not None:
                     author, date, category = found
                     return author or meta_author, date, category
+        # no class says which it is: the first short line with a date right under the title
+        if self.title_element is not None:
+            for element in self.title_element.find_all_next(["p", "div", "span", "time"], limit=8):
+                if element.find(["p", "div"]) is None and (found := self._read_byline(element)):
+                    author, date, category = found
+                    return author or meta_author, date, category
         return meta_author, None, None
 
     def _read_byline(self, element: Tag):
@@ -296,6 +302,9 @@ class _PageReader:
             for element in self.soup.select(selector):
                 if id(element) not in self.chrome and flat(element.get_text("")):
                     return element
+        # no container any CMS names: the block that holds the title holds the text
+        if self.title_element is not None and self.title_element.parent is not None:
+            return self.title_element.parent
         return None
 
     # --- the body -----------------------------------------------------------------------
