@@ -488,3 +488,27 @@ def test_a_byline_without_a_class_is_found_under_the_title(tmp_path):
     assert without_hash(result.path) == (
         "---\ntitle: 借条丢了怎么办\ncategory: 金融债务\nauthor: 王律师\ndate: 2026-01-26\n"
         "imported_from: page.html\n---\n\n借条丢失以后,可以用转账记录证明借款。\n")
+
+
+def test_placing_looks_pages_up_in_indexes_not_by_scanning_the_library(tmp_path):
+    """Scanning every article for every page made 30,000 against 30,000 take most of an hour;
+    bench/import_bench.py measures it, this checks no scan is left."""
+    from guidebuilder.importer.library import ExistingArticle, Library
+    from guidebuilder.importer.page import Page, Paragraph
+    from guidebuilder.importer.plan import Taken, place
+
+    class NoScan(list):
+        def __iter__(self):
+            raise AssertionError("the library was scanned")
+
+    library = Library(tmp_path / "articles", folders={"信用卡": "xinyongka"})
+    for n in range(3):
+        library.add(ExistingArticle(tmp_path / f"articles/xinyongka/{n}.md", f"文章{n}",
+                                    f"https://law.example/xinyongka/{n}.html"))
+    library.articles = NoScan(library.articles)
+    taken = Taken()
+    pages = [Page(source=f"{n}.html", kind="html", encoding="utf-8", title=f"文章{n}", category="信用卡",
+                  source_url=f"https://law.example/xinyongka/{n}.html", body=(Paragraph("正文。"),))
+             for n in (1, 7)]
+    paths = [place(page, library, taken).path.name for page in pages]
+    assert paths == ["1.md", "7.md"]
