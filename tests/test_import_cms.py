@@ -512,3 +512,15 @@ def test_placing_looks_pages_up_in_indexes_not_by_scanning_the_library(tmp_path)
              for n in (1, 7)]
     paths = [place(page, library, taken).path.name for page in pages]
     assert paths == ["1.md", "7.md"]
+
+
+def test_the_site_name_is_never_the_title(tmp_path):
+    html = ("<html><head><meta charset='utf-8'><title>明衡律师事务所</title></head><body>"
+            "<div class='logo'><a href='/'>明衡律师事务所</a></div>"
+            "<div class='place'>当前位置:首页 > 金融债务 > 正文</div>"
+            "<div class='content'><p>可以用转账记录证明借款。</p></div></body></html>")
+    result = read(html, tmp_path)
+    assert result.outcome == "failed"
+    assert result.problems[-1].message == (
+        "no recognisable title: the page has no article heading, og:title or <title> that reads "
+        "as a title (the site's name is not one); the page is skipped")

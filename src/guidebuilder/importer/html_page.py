@@ -93,7 +93,10 @@ class _PageReader:
             items: list[Line | Block] = []
             self._walk(container, items)
             body = blocks(items)
+        why_no_title = None if title else ("the page has no article heading, og:title or <title> "
+                                           "that reads as a title (the site's name is not one)")
         return Page(source=source, kind="html", encoding=encoding, profile=self.profile.name,
+                    why_no_title=why_no_title,
                     title=title,
                     category=category, author=author, date=date, source_url=source_url,
                     copyright=copyright, related=related, body=body,
@@ -146,7 +149,7 @@ class _PageReader:
             og_title=self.meta["og:title"] or None,
             document_title=title_less_suffix(self.document_title, self.meta["og:site_name"],
                                              self.profile.title_suffixes) or None)
-        title, notes = choose_title(evidence)
+        title, notes = choose_title(evidence, self._site_names())
         line = self.title_element.sourceline if self.title_element is not None else None
         self.notes.extend(Note(message, line) for message in notes)
         if self.title_element is not None and title == heading:
@@ -154,6 +157,14 @@ class _PageReader:
         else:
             self.title_element = None
         return title
+
+    def _site_names(self) -> set[str]:
+        """What names the site rather than the article: og:site_name, the logo, the header."""
+        names = {self.meta["og:site_name"]}
+        for element in self.soup.select("header .site-title, .logo, [class*=logo], .site-title, "
+                                        ".site-name, .navbar-brand, #logo"):
+            names.add(flat(element.get_text("")))
+        return names - {"", None}
 
     def _heading(self) -> Tag | None:
         """The article's own heading: where the CMS's template puts it, or a heading the

@@ -58,11 +58,12 @@ def _same(a: str, b: str) -> bool:
     return a.startswith(b) or b.startswith(a)
 
 
-def choose_title(evidence: TitleEvidence) -> tuple[str | None, list[str]]:
-    """The title and what the evidence said against it."""
+def choose_title(evidence: TitleEvidence, site_names: set[str] = frozenset()) -> tuple[str | None, list[str]]:
+    """The title and what the evidence said against it. The site's own name is never a title."""
     said = [("the article heading", evidence.heading), ("og:title", evidence.og_title),
             ("<title>", evidence.document_title)]
-    usable = [(where, text) for where, text in said if text and why_not_a_title(text) is None]
+    usable = [(where, text) for where, text in said
+              if text and why_not_a_title(text) is None and text not in site_names]
     if not usable:
         return None, []
     where, title = usable[0]
