@@ -186,6 +186,11 @@ CAPTURE = {
     "wordpress/fangchan-fenge": WORDPRESS.replace("{items}", _paragraphs(WORDPRESS_ITEMS)).replace(
         "{source_url}", "").replace("{related}", re.sub(r"\n    url: .*", "", WORDPRESS_RELATED)),
 }
+FROM_MHTML = {"dedecms/518": DEDECMS.replace(
+    "  - title: 借给别人的钱,多久不要就要不回来了?\n",
+    "  - title: 借给别人的钱,多久不要就要不回来了?\n    url: https://www.mingheng-law.example/a/jinrong/517.html\n"
+).replace("  - title: 借条上没写利息,能要利息吗?\n",
+          "  - title: 借条上没写利息,能要利息吗?\n    url: https://www.mingheng-law.example/a/jinrong/509.html\n")}
 # a capture keeps only the words of a CMS's default footer to tell it by
 CAPTURE_PROFILE = {"tpure/3105": "zblogphp-tpure", "dedecms/518": "dedecms", "pbootcms/76": "generic",
                    "wordpress/fangchan-fenge": "wordpress"}
@@ -226,6 +231,8 @@ def test_every_saved_page_becomes_exactly_its_article(page, variant, tmp_path):
     saved = PAGES / variant.format(page)
     result, article = import_one(saved, tmp_path / "articles")
     expected, profile = HTML[page]
+    if variant == "{}.mhtml":  # it says where it was saved from: relative links resolve
+        expected = FROM_MHTML.get(page, expected)
     assert article == expected.replace("{source}", saved.name)
     assert result.profile == profile
     assert result.encoding == VARIANTS[variant]
@@ -524,3 +531,10 @@ def test_the_site_name_is_never_the_title(tmp_path):
     assert result.problems[-1].message == (
         "no recognisable title: the page has no article heading, og:title or <title> that reads "
         "as a title (the site's name is not one); the page is skipped")
+
+
+def test_mhtml_says_where_the_page_was_saved_from_so_relative_related_links_resolve(tmp_path):
+    result, article = import_one(PAGES / "dedecms/518.mhtml", tmp_path / "articles")
+    assert "\nsource_url:" not in article  # where it was saved from is not its permalink
+    assert article.split("related:\n")[1].startswith(
+        "  - title: 借给别人的钱,多久不要就要不回来了?\n    url: https://www.mingheng-law.example/a/jinrong/517.html\n")

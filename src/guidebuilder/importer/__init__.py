@@ -100,9 +100,9 @@ def read_page(source: Source, as_of: AsOf | None) -> Page:
         raise GuideError("the page is empty")
     suffix = source.path.suffix.lower() if source.path else ""
     if suffix in MHTML_SUFFIXES or (suffix not in HTML_SUFFIXES | TEXT_SUFFIXES and looks_like_mhtml(data)):
-        page, charset = html_part(data)
+        page, charset, saved_from = html_part(data)
         text, encoding = decode(page, html=True, mime_charset=charset)
-        return read_html_page(text, source.name, f"{encoding}, from MHTML", as_of)
+        return read_html_page(text, source.name, f"{encoding}, from MHTML", as_of, saved_from)
     is_html = suffix in HTML_SUFFIXES or (
         suffix not in TEXT_SUFFIXES and data.lstrip()[:200].lower().startswith((b"<!doctype", b"<html", b"<head", b"<meta", b"<?xml")))
     text, encoding = decode(data, html=is_html)

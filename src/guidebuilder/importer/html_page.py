@@ -42,8 +42,11 @@ def flat(text: str) -> str:
     return _SPACES.sub(" ", _CJK_BREAK.sub("", text)).strip()
 
 
-def read_html_page(text: str, source: str, encoding: str, as_of: AsOf | None) -> Page:
-    return _PageReader(text, as_of).page(source, encoding)
+def read_html_page(text: str, source: str, encoding: str, as_of: AsOf | None,
+                   saved_from: str | None = None) -> Page:
+    """`saved_from`: the address the page was saved from, where the file says it (MHTML);
+    relative links are read against it, but it is not taken as the article's source_url."""
+    return _PageReader(text, as_of).page(source, encoding, saved_from)
 
 
 class _PageReader:
@@ -71,7 +74,7 @@ class _PageReader:
         self.ends: set[int] = set()  # id()s of elements at which the body has ended
         self.stopped = False
 
-    def page(self, source: str, encoding: str) -> Page:
+    def page(self, source: str, encoding: str, saved_from: str | None = None) -> Page:
         title = self._title()
         self.title_at = _position(self.title_element) if self.title_element is not None else None
         levels = self._breadcrumb()
@@ -85,7 +88,7 @@ class _PageReader:
                                    f"breadcrumb '{category}'; the breadcrumb is used"))
         source_url = self._permalink()
         copyright = self._copyright()
-        related = self._related(source_url)
+        related = self._related(source_url or saved_from)
         self._mark_ends()
         container = self._body_container()
         body: tuple[Block, ...] = ()
