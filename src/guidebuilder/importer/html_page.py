@@ -2,8 +2,8 @@
 
 The CMS's markup is read by what it says rather than by one theme's class names: the breadcrumb
 is the block that starts with 当前位置, the copyright block the one that starts with 版权声明, the
-related list the links under a heading ending in 相关文章. Class names help only where text
-cannot (the byline, the body's container).
+related list the links under a heading ending in 相关文章. Where a CMS puts the title, byline
+and text comes from its profile (profiles.py); the text itself is walked in html_body.py.
 """
 
 from __future__ import annotations
@@ -17,29 +17,15 @@ from . import cms
 from .body import Line, blocks
 from .damage import clean_line
 from .dates import DATE_PATTERN, AsOf, read_date
-from .markdown_out import escape
-from .page import Block, ItemList, Note, Page, Quote, RelatedTitle, Table
+from .html_body import CONTAINERS, HEADINGS, BodyReader, flat
+from .page import Block, Note, Page, RelatedTitle
 from .profiles import GENERIC, Profile, detect
 from .titles import TitleEvidence, choose_title, title_less_suffix
 
 _DROPPED = ["script", "style", "noscript", "template", "svg", "iframe", "form", "button",
             "input", "select", "textarea", "link", "object", "embed"]
-_SKIPPED = {"nav", "aside", "footer", "figure"}
-_HEADINGS = {"h1": 2, "h2": 2, "h3": 3, "h4": 4, "h5": 4, "h6": 4}
-_CONTAINERS = {"p", "div", "section", "article", "header", "main", "center", "dl", "dt", "dd",
-               "figcaption", "address", "pre"}
-_BLOCK_TAGS = {"p", "div", "table", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote",
-               "section", "article"}
-_CJK = r"\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f"
-_CJK_BREAK = re.compile(rf"(?<=[{_CJK}])[ \t]*\n\s*|[ \t]*\n\s*(?=[{_CJK}])")
-_SPACES = re.compile(r"\s+")
 _BREAK = "\x00"
 _LABEL_START = re.compile(r"(?:您当前的位置|您当前位置|您现在的位置|您的位置|当前位置|当前的位置|您現在的位置|當前位置|目前位置)\s*[:：]")
-
-
-def flat(text: str) -> str:
-    """HTML text with its source line breaks undone: one next to a CJK character is no space."""
-    return _SPACES.sub(" ", _CJK_BREAK.sub("", text)).strip()
 
 
 def read_html_page(text: str, source: str, encoding: str, as_of: AsOf | None,
@@ -72,7 +58,6 @@ class _PageReader:
         self.notes: list[Note] = []
         self.chrome: set[int] = set()  # id()s of elements that are page furniture, not body
         self.ends: set[int] = set()  # id()s of elements at which the body has ended
-        self.stopped = False
 
     def page(self, source: str, encoding: str, saved_from: str | None = None) -> Page:
         title = self._title()
@@ -94,7 +79,7 @@ class _PageReader:
         body: tuple[Block, ...] = ()
         if container is not None:
             items: list[Line | Block] = []
-            self._walk(container, items)
+            BodyReader(self.chrome, self.ends, self._clean, self.notes).walk(container, items)
             body = blocks(items)
         why_no_title = None if title else ("the page has no article heading, og:title or <title> "
                                            "that reads as a title (the site's name is not one)")
@@ -121,7 +106,7 @@ class _PageReader:
         for node in element.descendants:
             if isinstance(node, NavigableString) and not isinstance(node, Comment):
                 parts.append(str(node))
-            elif isinstance(node, Tag) and (node.name == "br" or node.name in _CONTAINERS
+            elif isinstance(node, Tag) and (node.name == "br" or node.name in CONTAINERS
                                             or node.name == "li"):
                 parts.append(_BREAK)
         text = self._clean("".join(parts).replace(_BREAK, "\n\n"), element.sourceline)
@@ -129,7 +114,7 @@ class _PageReader:
 
     def _block_of(self, node) -> Tag:
         element = node if isinstance(node, Tag) else node.parent
-        while element.parent is not None and element.name not in _CONTAINERS | {"li"} | set(_HEADINGS):
+        while element.parent is not None and element.name not in CONTAINERS | {"li"} | set(HEADINGS):
             element = element.parent
         return element
 
@@ -293,7 +278,7 @@ class _PageReader:
             level = heading
             for _ in range(3):
                 for sibling in level.find_next_siblings():
-                    if sibling.name in _HEADINGS or sibling.name in ("footer", "nav"):
+                    if sibling.name in HEADINGS or sibling.name in ("footer", "nav"):
                         break
                     links.extend(sibling.find_all("a", href=True) if sibling.name != "a" else [sibling])
                 if links or level.parent is None:
@@ -320,133 +305,6 @@ class _PageReader:
         if self.title_element is not None and self.title_element.parent is not None:
             return self.title_element.parent
         return None
-
-    # --- the body -----------------------------------------------------------------------
-
-    def _walk(self, element: Tag, out: list[Line | Block]) -> None:
-        buffer: list[tuple[str, str]] = []
-        first_line = [element.sourceline]
-
-        def flush() -> None:
-            plain = flat("".join(p for p, _ in buffer))
-            markdown = flat("".join(m for _, m in buffer))
-            if plain and not cms.NAVIGATION.match(plain):
-                out.append(Line(plain, first_line[0], markdown))
-            buffer.clear()
-
-        for child in element.children:
-            if self.stopped:
-                break
-            if isinstance(child, Comment):
-                continue
-            if isinstance(child, NavigableString):
-                if not buffer:
-                    first_line[0] = element.sourceline
-                buffer.append(self._inline(child))
-                continue
-            if not isinstance(child, Tag):
-                continue
-            if id(child) in self.ends:
-                flush()
-                self.stopped = True
-                break
-            if id(child) in self.chrome or child.name in _SKIPPED:
-                flush()
-                continue
-            if child.name in _HEADINGS:
-                flush()
-                plain, markdown = self._inline(child)
-                if flat(plain):
-                    out.append(Line(flat(plain), child.sourceline, flat(markdown), _HEADINGS[child.name]))
-            elif child.name in ("ul", "ol"):
-                flush()
-                self._list(child, out)
-            elif child.name == "table":
-                flush()
-                if _is_layout_table(child):
-                    for cell in child.find_all(["td", "th"]):
-                        if cell.find_parent("table") is child:
-                            self._walk(cell, out)
-                else:
-                    self._table(child, out)
-            elif child.name == "blockquote":
-                flush()
-                _, markdown = self._inline(child)
-                if flat(markdown):
-                    out.append(Quote(flat(markdown)))
-            elif child.name in ("br", "hr"):
-                flush()
-            elif child.name in _CONTAINERS or child.name == "li":
-                flush()
-                self._walk(child, out)
-            else:
-                if not buffer:
-                    first_line[0] = child.sourceline
-                buffer.append(self._inline(child))
-        flush()
-
-    def _inline(self, node) -> tuple[str, str]:
-        """Plain text and inline Markdown of a node (bold, italics, links kept)."""
-        if isinstance(node, Comment):
-            return "", ""
-        if isinstance(node, NavigableString):
-            text = self._clean(str(node), node.parent.sourceline if node.parent else None)
-            return text, escape(text)
-        if id(node) in self.chrome:
-            return "", ""
-        if node.name == "br":
-            return "\n", "\n"
-        if node.name == "img":
-            source = node.get("src", "")
-            self.notes.append(Note(f"image '{source}' not imported: add it to the article by hand",
-                                   node.sourceline))
-            return "", ""
-        parts = [self._inline(child) for child in node.children]
-        plain = "".join(p for p, _ in parts)
-        markdown = "".join(m for _, m in parts)
-        inner = flat(markdown)
-        if not inner:
-            return plain, markdown
-        if node.name in ("strong", "b"):
-            markdown = f"**{inner}**"
-        elif node.name in ("em", "i"):
-            markdown = f"*{inner}*"
-        elif node.name == "code":
-            markdown = f"`{flat(plain)}`"
-        elif node.name == "a" and node.get("href"):
-            if cms.URL.fullmatch(node["href"].strip()):
-                markdown = f"[{inner}]({node['href'].strip()})"
-        return plain, markdown
-
-    def _list(self, element: Tag, out: list[Line | Block]) -> None:
-        items = []
-        for item in element.find_all("li", recursive=False):
-            _, markdown = self._inline(item)
-            if flat(markdown):
-                items.append(flat(markdown))
-        if items:
-            out.append(ItemList(tuple(items), ordered=element.name == "ol"))
-
-    def _table(self, element: Tag, out: list[Line | Block]) -> None:
-        rows = []
-        for row in element.find_all("tr"):
-            cells = tuple(flat(self._inline(cell)[1]) for cell in row.find_all(["th", "td"]))
-            if cells:
-                rows.append(cells)
-        if not rows:
-            return
-        width = max(len(r) for r in rows)
-        rows = [r + ("",) * (width - len(r)) for r in rows]
-        out.append(Table(rows[0], tuple(rows[1:])))
-
-
-def _is_layout_table(table: Tag) -> bool:
-    """A table used to lay the page out, not to hold data: one cell, or cells holding blocks
-    (paragraphs, headings, other tables), as DedeCMS's editors wrap whole articles."""
-    cells = [c for c in table.find_all(["td", "th"]) if c.find_parent("table") is table]
-    if len(cells) <= 1:
-        return True
-    return any(cell.find(_BLOCK_TAGS) is not None for cell in cells)
 
 
 def _position(element: Tag) -> tuple[int, int]:
