@@ -320,6 +320,7 @@ def capture(lines: list[str]) -> str:
     ("借条丢失以后,出借人仍然可以用转账记录、聊天记录等证据证明借款关系的存在。", "a paragraph"),
     ("• 借条丢了怎么办", "a bullet"),
     ("阅读全文", "a button or menu label"),
+    ("劳动纠纷 12", "a button or menu label"),
 ])
 def test_a_capture_whose_title_line_is_not_a_title_is_refused(tmp_path, title_line, what):
     result = read(capture([title_line, "可以用转账记录证明。"]), tmp_path, "page.txt")

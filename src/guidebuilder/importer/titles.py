@@ -23,8 +23,10 @@ _NOT_A_TITLE = (
     (re.compile(r"[<>{}]|&\w+;|\[/?\w+\]"), "a markup leftover"),
     (re.compile(r"^[•·●▪■◆◇○▶►√✔*\-+]\s*"), "a bullet"),
     (re.compile(r"^(?:首页|返回|返回首页|返回列表|登录|注册|搜索|更多|阅读全文|查看全文|分享|收藏|打印|关闭|"
-                r"上一篇|下一篇|点击|Home|Menu|Search|Share|Print|Login|Read more)$", re.I),
+                r"上一篇|下一篇|点击|全部|Home|Menu|Search|Share|Print|Login|Read more)$", re.I),
      "a button or menu label"),
+    # a category button with its count badge (PbootCMS's sub-category bar: `劳动纠纷 12`)
+    (re.compile(r"^\S{1,12}\s+\(?\d{1,5}\)?$"), "a button or menu label"),
 )
 
 
