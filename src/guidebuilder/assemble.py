@@ -67,6 +67,7 @@ def check_related(corpus: Corpus, problems: Problems) -> ArticleIndex:
     """Every `related:` entry of the corpus must name exactly one other article."""
     index = ArticleIndex(corpus.articles)
     check_sources(corpus, problems)
+    waiting: list[tuple[Article, RelatedRef]] = []
     for article in corpus.articles:
         for ref in article.related:
             if ref.key is None:
@@ -74,7 +75,9 @@ def check_related(corpus: Corpus, problems: Problems) -> ArticleIndex:
             found = index.find(ref.key)
             if not found and any(ref.key in u.keys for u in corpus.unread):
                 continue
-            if not found:
+            if not found and ref.pending:
+                waiting.append((article, ref))
+            elif not found:
                 problems.error(f"related '{ref.key}' matches no article (give its source_url, "
                                "slug or exact title, or {title, url} for an outside page)",
                                article.path, ref.line)
@@ -83,6 +86,11 @@ def check_related(corpus: Corpus, problems: Problems) -> ArticleIndex:
                                "source_url or slug", article.path, ref.line)
             elif found[0] is article:
                 problems.warn("an article lists itself as related; ignored", article.path, ref.line)
+    if waiting:  # said once, not once an article: they are expected after an import
+        article, ref = waiting[0]
+        problems.warn(f"{len(waiting)} related title(s) match no article yet and are not printed "
+                      f"until those articles are imported (the first: '{ref.key}')",
+                      article.path, ref.line)
     return index
 
 

@@ -55,6 +55,10 @@ def _parser() -> argparse.ArgumentParser:
                                  "(add THH:MM for dates like 5小时前)")
     import_cmd.add_argument("--force", action="store_true",
                             help="replace articles even if they were edited since their import")
+    import_cmd.add_argument("--category", default=None, metavar="NAME",
+                            help="the category of pages that do not say theirs (no breadcrumb)")
+    import_cmd.add_argument("--report", type=Path, default=None, metavar="FILE.json",
+                            help="also write the report as JSON, failures grouped by reason")
     return parser
 
 
@@ -125,12 +129,18 @@ def _import(root: Path, args: argparse.Namespace) -> int:
         return tqdm(items, total=total, desc=description, unit="page", file=sys.stderr,
                     disable=None, leave=False)
 
-    report = import_pages(sources, into, as_of, force=args.force, progress=progress)
+    category = args.category.strip() if args.category else None
+    if args.category is not None and not category:
+        raise GuideError("--category needs a name")
+    report = import_pages(sources, into, as_of, force=args.force, progress=progress,
+                          category=category)
     for page in report.pages:
         where = f" -> {shown_path(page.path)}" if page.path else ""
         print(f"{page.source}: {page.outcome}{where}")
         if page.encoding:
             print(f"  read as {page.encoding}")
+        if page.profile:
+            print(f"  read by the {page.profile} profile")
         if page.found or page.missing:
             print(f"  found: {', '.join(page.found) or '-'}")
             print(f"  not found: {', '.join(page.missing) or '-'}")
@@ -141,6 +151,15 @@ def _import(root: Path, args: argparse.Namespace) -> int:
     print(f"{len(report.pages)} page(s): {counts or 'nothing done'}")
     if not as_of and any("--as-of" in str(p) for page in report.pages for p in page.problems):
         print("give --as-of YYYY-MM-DD (the day the pages were saved) to resolve relative dates")
+    if args.report is not None:
+        from .files import write_atomically
+        from .importer.report_json import report_json
+
+        try:
+            write_atomically(args.report, report_json(report).encode("utf-8"))
+        except OSError as exc:
+            raise GuideError(f"cannot write the report {args.report}: {exc.strerror or exc}") from None
+        print(f"report written to {shown_path(args.report)}")
     return 0 if report.ok else EXIT_PROBLEMS
 
 

@@ -24,6 +24,9 @@ class RelatedRef:
     line: int | None
     key: str | None = None
     link: Link | None = None
+    # `{title: ...}` without a url: an article not imported yet; it links once it is, and
+    # until then it is not printed
+    pending: bool = False
 
 
 @dataclass(frozen=True)

@@ -109,8 +109,8 @@ def _related(meta: Located, path: Path, problems: Problems) -> tuple[RelatedRef,
             except GuideError as exc:
                 problems.extend(exc)
                 continue
-            if not link.url:
-                problems.error("a related article outside this corpus needs a 'url'", path, line)
+            if not link.url:  # an article to come (an import keeps titles it cannot match yet)
+                refs.append(RelatedRef(line=line, key=link.title, pending=True))
                 continue
             refs.append(RelatedRef(line=line, link=link))
         elif isinstance(item, (str, int)) and str(item).strip():

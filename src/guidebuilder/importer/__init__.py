@@ -6,6 +6,7 @@ then written one by one. A page that fails at any stage is reported and skipped;
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,8 +19,10 @@ from .decode import decode
 from .html_page import read_html_page
 from .library import scan
 from .markdown_out import article_text, front_matter
-from .page import Page
-from .plan import Placement, RelatedIndex, place
+from .mhtml import SUFFIXES as MHTML_SUFFIXES
+from .mhtml import html_part, looks_like_mhtml
+from .page import Note, Page
+from .plan import Placement, RelatedIndex, Taken, place
 from .text_capture import read_text_capture
 from .write import edited_since_import, with_hash, write_text_atomically
 
@@ -50,6 +53,7 @@ class PageReport:
     missing: tuple[str, ...] = ()
     encoding: str | None = None
     problems: tuple[Problem, ...] = ()
+    profile: str | None = None  # the CMS profile that read the page
 
 
 @dataclass(frozen=True)
@@ -75,7 +79,7 @@ def sources_from(arguments: list[str], read_stdin: Callable[[], bytes]) -> list[
         if path.is_dir():
             found = sorted(p for p in path.rglob("*") if p.is_file() and _is_page(p, path))
             if not found:
-                raise GuideError(f"no saved pages (.html, .htm, .txt) in {argument}")
+                raise GuideError(f"no saved pages (.html, .htm, .mhtml, .txt) in {argument}")
             sources.extend(Source(str(p), p.name, path=p) for p in found)
         elif path.is_file():
             sources.append(Source(argument, path.name, path=path))
@@ -87,7 +91,7 @@ def sources_from(arguments: list[str], read_stdin: Callable[[], bytes]) -> list[
 def _is_page(path: Path, top: Path) -> bool:
     relative = path.relative_to(top).parts
     hidden = any(part.startswith(".") or part.endswith("_files") for part in relative)
-    return not hidden and path.suffix.lower() in HTML_SUFFIXES | TEXT_SUFFIXES
+    return not hidden and path.suffix.lower() in HTML_SUFFIXES | TEXT_SUFFIXES | MHTML_SUFFIXES
 
 
 def read_page(source: Source, as_of: AsOf | None) -> Page:
@@ -95,6 +99,10 @@ def read_page(source: Source, as_of: AsOf | None) -> Page:
     if not data.strip():
         raise GuideError("the page is empty")
     suffix = source.path.suffix.lower() if source.path else ""
+    if suffix in MHTML_SUFFIXES or (suffix not in HTML_SUFFIXES | TEXT_SUFFIXES and looks_like_mhtml(data)):
+        page, charset, saved_from = html_part(data)
+        text, encoding = decode(page, html=True, mime_charset=charset)
+        return read_html_page(text, source.name, f"{encoding}, from MHTML", as_of, saved_from)
     is_html = suffix in HTML_SUFFIXES or (
         suffix not in TEXT_SUFFIXES and data.lstrip()[:200].lower().startswith((b"<!doctype", b"<html", b"<head", b"<meta", b"<?xml")))
     text, encoding = decode(data, html=is_html)
@@ -106,20 +114,30 @@ def _identity(items: Iterable[T], total: int, description: str) -> Iterable[T]: 
     return items
 
 
+def with_category(page: Page, category: str | None) -> Page:
+    """The page with `--category` for a page that does not say its own."""
+    if not category or page.category:
+        return page
+    return dataclasses.replace(page, category=category, notes=(
+        *page.notes, Note(f"category '{category}' from --category (the page does not say it)")))
+
+
 def import_pages(sources: list[Source], into: Path, as_of: AsOf | None = None,
-                 force: bool = False, progress: Progress = _identity) -> ImportReport:
+                 force: bool = False, progress: Progress = _identity,
+                 category: str | None = None) -> ImportReport:
     reports: dict[int, PageReport] = {}
     pages: list[tuple[int, Source, Page]] = []
     for number, source in enumerate(progress(sources, len(sources), "reading")):
         try:
-            pages.append((number, source, read_page(source, as_of)))
+            pages.append((number, source, with_category(read_page(source, as_of), category)))
         except Exception as exc:  # one bad page must not stop a thousand
             reports[number] = _failed(source, exc)
 
     library = scan(into)
     placements: list[tuple[int, Source, Placement]] = []
-    taken: dict[Path, str] = {}
-    for number, source, page in pages:
+    taken = Taken()
+    # an HTML page says more than a text capture of the same article: it is placed first
+    for number, source, page in sorted(pages, key=lambda item: (item[2].kind != "html", item[0])):
         try:
             placements.append((number, source, place(page, library, taken)))
         except GuideError as exc:
@@ -141,9 +159,15 @@ def _write(source: Source, placement: Placement, index: RelatedIndex, into: Path
     problems = [_problem(source, note.message, note.line) for note in page.notes]
     problems += [_problem(source, f"related '{d.title}' {d.why}; not kept", d.line)
                  for d in related.dropped]
+    problems += [_problem(source, f"related '{d.title}' {d.why}; kept by its title (it links "
+                          "once that article is imported)", d.line) for d in related.waiting]
     text = with_hash(article_text(page, list(related.entries)))
-    report = dict(source=source.shown, path=path, found=page.found(), missing=page.missing(),
-                  encoding=page.encoding)
+    found, missing = page.found(), page.missing()
+    if page.related and not related.entries:  # read, but none of it written
+        found = tuple(f for f in found if f != "related")
+        missing = (*missing, "related")
+    report = dict(source=source.shown, path=path, found=found, missing=missing,
+                  encoding=page.encoding, profile=page.profile)
     if path.exists():
         reason = edited_since_import(path)
         if reason and not force:
@@ -180,7 +204,8 @@ def _failed(source: Source, exc: Exception, page: Page | None = None) -> PageRep
     return PageReport(source=source.shown, outcome="failed",
                       found=page.found() if page else (),
                       missing=page.missing() if page else (),
-                      encoding=page.encoding if page else None, problems=tuple(problems))
+                      encoding=page.encoding if page else None, problems=tuple(problems),
+                      profile=page.profile if page else None)
 
 
 def _relative(path: Path, into: Path) -> str:

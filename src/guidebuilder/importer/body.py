@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from .markdown_out import escape
-from .page import Block, Heading, ItemList, Paragraph
+from .page import Block, Heading, ItemList, Paragraph, Table
 
 _CHINESE_NUMBER = "一二三四五六七八九十百零"
 SECTION = re.compile(rf"^[{_CHINESE_NUMBER}]+[、.．]\s*(?=\S)")
@@ -67,6 +67,12 @@ def blocks(items: Iterable[Line | Block]) -> tuple[Block, ...]:
             sections_seen |= bool(SECTION.match(text))
             index += 1
             continue
+        run = _tab_run(items, index)
+        if len(run) >= 2:  # a table copied from a page: its cells come tab-separated
+            rows = [tuple(escape(cell.strip()) for cell in line.text.strip().split("\t")) for line in run]
+            out.append(Table(rows[0], tuple(rows[1:])))
+            index += len(run)
+            continue
         run = _run(items, index, NUMBERED)
         if len(run) >= 2 and _counts_from_one(run):
             out.append(ItemList(tuple(_after(NUMBERED, line) for line in run), ordered=True))
@@ -110,6 +116,18 @@ def _run(items: list, start: int, pattern: re.Pattern[str]) -> list[Line]:
     run = []
     for item in items[start:]:
         if not isinstance(item, Line) or item.tag_level is not None or not pattern.match(item.text.strip()):
+            break
+        run.append(item)
+    return run
+
+
+def _tab_run(items: list, start: int) -> list[Line]:
+    """Lines with the same number (two or more) of tab-separated cells."""
+    run: list[Line] = []
+    for item in items[start:]:
+        if not isinstance(item, Line) or item.tag_level is not None or "\t" not in item.text.strip():
+            break
+        if run and item.text.strip().count("\t") != run[0].text.strip().count("\t"):
             break
         run.append(item)
     return run

@@ -23,9 +23,18 @@ _LATIN_MOJIBAKE = re.compile(
     "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122\u00a0-\u00bf]+"
     "(?:[\u00c0-\u00ff][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
     "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122\u00a0-\u00bf]+)*")
+# GBK read as Windows-1252: every byte of it above 0x80
+_LATIN_RUN = re.compile("[\u00a1-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
+                        "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]{4,}")
 # what GBK makes of bytes that were never GBK: U+FFFD's UTF-8 bytes, unset memory
 _GBK_SIGNATURES = re.compile(r"(?:锟斤拷)+|(?:烫){2,}|(?:屯){2,}")
-_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f\s，。；：？！、“”‘’（）《》]{3,}")
+# a run that may be UTF-8 Chinese read as GBK: any non-ASCII, including the U+FFFD a decoder
+# puts where a character's last byte fell off
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f\s]{3,}")
+# what Excel and Word write for a character XML cannot hold: `_x0008_`
+_OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_CJK_PUNCTUATION = set("，。；：？！、“”‘’（）《》【】—…·「」『』")
 
 
 def clean_line(text: str, line: int | None) -> tuple[str, list[Note]]:
@@ -45,7 +54,16 @@ def clean_line(text: str, line: int | None) -> tuple[str, list[Note]]:
         notes.append(Note(f"HTML entity '{match.group(0)}' replaced by the character it stands for", line))
         return " " if character == "\xa0" else character
 
+    def ooxml(match: re.Match[str]) -> str:
+        character = chr(int(match.group(1), 16))
+        if _invisible(character):
+            notes.append(Note(f"OOXML escape '{match.group(0)}' ({_describe(character)}) removed", line))
+            return ""
+        notes.append(Note(f"OOXML escape '{match.group(0)}' replaced by the character it stands for", line))
+        return character
+
     text = removed(_ESCAPE_CODE, "terminal escape code", text)
+    text = _OOXML_ESCAPE.sub(ooxml, text)
     text = _ENTITY.sub(entity, text)
     text = removed(_TAG, "stray HTML tag", text)
 
@@ -69,17 +87,52 @@ def clean_line(text: str, line: int | None) -> tuple[str, list[Note]]:
 
 def _garbled_runs(text: str) -> list[tuple[str, str | None]]:
     runs: list[tuple[str, str | None]] = []
+    for match in _LATIN_RUN.finditer(text):
+        if meant := _gbk_read_as_latin(match.group(0)):
+            runs.append((match.group(0), meant))
     for match in _LATIN_MOJIBAKE.finditer(text):
+        if any(match.group(0) in run for run, _ in runs):
+            continue
         meant = _redecode(match.group(0), "cp1252")
         if meant or len(match.group(0)) >= 4:
             runs.append((match.group(0), meant))
     for match in _GBK_SIGNATURES.finditer(text):
         runs.append((match.group(0), None))
     for match in _NON_ASCII_RUN.finditer(text):
-        meant = _redecode(match.group(0), "gb18030")
+        meant = _chinese_read_as_gbk(match.group(0))
         if meant and not any(match.group(0) in run for run, _ in runs):
             runs.append((match.group(0), meant))
     return runs
+
+
+def _gbk_read_as_latin(run: str) -> str | None:
+    """What `run` says if it is GBK Chinese that was read as Windows-1252 (`½è¿î` for 借款)."""
+    try:
+        meant = b"".join(_encode_char(c, "cp1252") for c in run).decode("gb18030")
+    except (UnicodeError, ValueError):
+        return None
+    return meant if len(_CJK.findall(meant)) >= 2 and all(
+        _CJK.match(c) or c in _CJK_PUNCTUATION for c in meant) else None
+
+
+def _chinese_read_as_gbk(run: str) -> str | None:
+    """What `run` says if it is UTF-8 Chinese that was read as GBK (and saved again), when
+    that reading is Chinese text: `鍊熸鍥炴敹` is not Chinese anyone writes, `借款回收` is.
+    A lost byte (U+FFFD) is kept as U+FFFD in what it says."""
+    data = b""
+    for index, piece in enumerate(run.split("\ufffd")):
+        try:
+            data += (b"\xff" if index else b"") + piece.encode("gb18030")
+        except UnicodeEncodeError:
+            return None
+    meant = data.decode("utf-8", errors="replace")
+    meant = re.sub("\ufffd+", "\ufffd", meant)
+    chinese = len(_CJK.findall(meant))
+    lost = meant.count("\ufffd")
+    other = [c for c in meant if c != "\ufffd" and c not in _CJK_PUNCTUATION and not _CJK.match(c)]
+    if chinese < 2 or other or lost > max(1, chinese // 4) or meant == run:
+        return None
+    return meant
 
 
 def _redecode(run: str, misread_as: str) -> str | None:

@@ -22,8 +22,14 @@ def declared_charset(data: bytes) -> str | None:
     return match.group(1).decode("ascii").lower() if match else None
 
 
-def decode(data: bytes, *, html: bool) -> tuple[str, str]:
+def decode(data: bytes, *, html: bool, mime_charset: str | None = None) -> tuple[str, str]:
     """The text and a description of how it was decoded, e.g. 'gbk (from <meta charset>)'."""
+    if mime_charset:
+        try:
+            codec = _SUPERSETS.get(mime_charset.lower(), mime_charset)
+            return _normalise(data.decode(codec)), f"{mime_charset.lower()} (from the MHTML part)"
+        except (LookupError, UnicodeDecodeError):
+            pass
     for bom, name in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
                       (codecs.BOM_UTF16_BE, "utf-16-be")):
         if data.startswith(bom):

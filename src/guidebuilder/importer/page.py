@@ -62,6 +62,7 @@ class Page:
     source: str  # the saved file's name, as `imported_from` records it
     kind: str  # "html" or "text"
     encoding: str
+    profile: str = "generic"  # the CMS profile that read it (profiles.py)
     title: str | None = None
     category: str | None = None
     author: str | None = None
@@ -71,6 +72,7 @@ class Page:
     related: tuple[RelatedTitle, ...] = ()
     body: tuple[Block, ...] = ()
     notes: tuple[Note, ...] = ()
+    why_no_title: str | None = None  # what stood where the title should be, when it is not one
 
     def found(self) -> tuple[str, ...]:
         return tuple(name for name in FIELDS if getattr(self, name))

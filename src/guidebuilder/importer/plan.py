@@ -3,6 +3,7 @@ before anything is written: a page may name an article imported later in the sam
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,16 +30,39 @@ class DroppedRelated:
 
 @dataclass(frozen=True)
 class RelatedPlan:
-    entries: tuple[Any, ...]  # as written: a source_url, a slug, or {title, url}
+    entries: tuple[Any, ...]  # as written: a source_url, a slug, {title, url}, or {title}
     dropped: tuple[DroppedRelated, ...]
+    waiting: tuple[DroppedRelated, ...] = ()  # kept by title only: no article has it yet
 
 
-def place(page: Page, library: Library, taken: dict[Path, str]) -> Placement:
-    """The file for `page`; `taken` maps the paths already given to this batch's pages."""
+class Taken:
+    """What this batch's pages have been given so far: paths, slugs, and the articles
+    themselves (by title and category, so that an HTML page and a text capture of the same
+    article are written once)."""
+
+    def __init__(self) -> None:
+        self.paths: dict[Path, str] = {}
+        self.slugs: dict[str, str] = {}
+        self.articles: dict[tuple[str, str], str] = {}
+
+    def add(self, path: Path, page: Page) -> None:
+        self.paths[path] = page.source
+        self.slugs.setdefault(path.stem, page.source)
+        self.articles.setdefault(_same_article_key(page), page.source)
+
+
+def _same_article_key(page: Page) -> tuple[str, str]:
+    return re.sub(r"\s+", "", page.title or ""), page.category or ""
+
+
+def place(page: Page, library: Library, taken: Taken) -> Placement:
+    """The file for `page`, given what the batch's earlier pages have taken."""
     if not page.title:
-        raise GuideError("no title found; the page is skipped")
+        raise GuideError(f"no recognisable title: {page.why_no_title or 'none found'}; "
+                         "the page is skipped")
     if not page.category:
-        raise GuideError("no category found (in the breadcrumb or the byline); the page is skipped")
+        raise GuideError("no category found (in the breadcrumb or the byline); give it with "
+                         "--category NAME; the page is skipped")
     if not page.body:
         raise GuideError("no article text found under the title; the page is skipped")
     existing = library.by_source_url(page.source_url) if page.source_url else None
@@ -58,15 +82,19 @@ def place(page: Page, library: Library, taken: dict[Path, str]) -> Placement:
         if holder is not None and holder.source_url and holder.source_url != page.source_url:
             raise GuideError(f"{path.name} in {folder}/ already holds another article "
                              f"({holder.source_url}); the page is skipped")
-        same_slug = [a.path for a in library.articles if a.slug == path.stem and a.path != path]
+        same_slug = [p for p in library.with_slug(path.stem) if p != path]
         if same_slug:
             raise GuideError(f"the slug '{path.stem}' is taken by {same_slug[0]}; the page is skipped")
-    if path in taken:
-        raise GuideError(f"the same article as {taken[path]}, imported just before; the page is skipped")
-    if other := next((source for p, source in taken.items() if p.stem == path.stem), None):
+    if path in taken.paths:
+        raise GuideError(f"the same article as {taken.paths[path]}, imported just before; "
+                         "the page is skipped")
+    if other := taken.articles.get(_same_article_key(page)):
+        raise GuideError(f"the same article (same title and category) as {other}, imported "
+                         "just before; the page is skipped")
+    if other := taken.slugs.get(path.stem):
         raise GuideError(f"the slug '{path.stem}' is taken by {other}, imported just before; "
                          "the page is skipped")
-    taken[path] = page.source
+    taken.add(path, page)
     return Placement(page, path, path.parent.name in library.created)
 
 
@@ -97,7 +125,8 @@ class RelatedIndex:
         page = placement.page
         own = {page.source_url, placement.path.stem}
         entries: list[Any] = []
-        dropped = []
+        dropped: list[DroppedRelated] = []
+        kept: list[DroppedRelated] = []
         for related in page.related:
             matches = self.by_title.get(related.title, {})
             if related.url and related.url in self.urls:
@@ -107,13 +136,16 @@ class RelatedIndex:
             elif related.url:
                 entries.append({"title": related.title, "url": related.url})
                 continue
+            elif not matches:  # kept: it links once that article is imported
+                entries.append({"title": related.title})
+                kept.append(DroppedRelated(related.title, related.line, "matches no article yet"))
+                continue
             else:
-                why = (f"matches {len(matches)} articles by title" if matches else
-                       "matches no article by title, and the page gives no URL for it")
+                why = f"matches {len(matches)} articles by title"
                 dropped.append(DroppedRelated(related.title, related.line, why))
                 continue
             if key in own:
                 dropped.append(DroppedRelated(related.title, related.line, "is this article itself"))
             elif key not in entries:
                 entries.append(key)
-        return RelatedPlan(tuple(entries), tuple(dropped))
+        return RelatedPlan(tuple(entries), tuple(dropped), tuple(kept))
