@@ -11,6 +11,7 @@ from .assemble import assemble, check_related
 from .config import add_client_editions, guide_paths, read_guide
 from .errors import GuideError, Problem, Problems
 from .files import StagedFiles
+from .images import content_problem
 from .manifest import manifest
 from .model import Book, Corpus, Edition, Guide
 from .reader import read_corpus
@@ -33,12 +34,14 @@ class Project:
 def load_project(root: Path, problems: Problems) -> Project:
     """Read every article and guide of a project; problems are collected, not raised."""
     corpus = read_corpus(root, problems)
-    guides = []
+    guides, unread = [], set()
     for path in guide_paths(root):
         guide = read_guide(path, problems)
         if guide is not None:
             guides.append(guide)
-    guides = add_client_editions(guides, root, problems)
+        else:
+            unread.add(path.stem)
+    guides = add_client_editions(guides, root, problems, frozenset(unread))
     return Project(root=root, corpus=corpus, guides=tuple(guides))
 
 
@@ -74,13 +77,19 @@ def prepare(project: Project, guides: list[Guide], problems: Problems,
             problems.extend(exc)
             continue
         if guide.cover is not None:
-            cover = project.root / guide.cover
-            if not cover.is_file() or cover.suffix.lower() not in (".png", ".jpg", ".jpeg"):
-                problems.error(f"cover '{guide.cover}' must be a PNG or JPEG file in the project",
-                               guide.path, guide.line("cover"))
+            _check_cover(project.root, guide, problems)
         plans.append(Plan(book, theme, tuple(clients)))
     _check_output_names(plans, problems)
     return plans
+
+
+def _check_cover(root: Path, guide: Guide, problems: Problems) -> None:
+    cover = root / guide.cover
+    if not cover.is_file():
+        problems.error(f"cover '{guide.cover}' not found (a path from the project folder "
+                       f"{root}, e.g. covers/cover.png)", guide.path, guide.line("cover"))
+    elif wrong := content_problem(cover, ("PNG", "JPEG")):
+        problems.error(f"cover '{guide.cover}' {wrong}", guide.path, guide.line("cover"))
 
 
 def _check_output_names(plans: list[Plan], problems: Problems) -> None:
@@ -155,8 +164,8 @@ def build(root: Path, names: list[str], formats: list[str], out: Path,
     """
     problems = Problems()
     project = load_project(root, problems)
+    problems.raise_if_errors()  # first: a guide that failed to read is not "no guide named"
     guides = select_guides(project, names)
-    problems.raise_if_errors()
     plans = prepare(project, guides, problems, edition)
     problems.raise_if_errors()
     warnings = list(problems.warnings)

@@ -166,6 +166,9 @@ def read_article(path: Path, root: Path, category: Category, converter: Converte
     for written in clean.missing:
         problems.error(f"image '{written}' not found", path,
                        _line_of(document.body, written, document.body_line))
+    for written, wrong in clean.invalid:
+        problems.error(f"image '{written}' {wrong}", path,
+                       _line_of(document.body, written, document.body_line))
     removed = [(_line_of(document.body, written, document.body_line) or 0, written, what)
                for written, what in clean.removed]
     for line, written, what in sorted(removed):
