@@ -40,6 +40,13 @@ def _parser() -> argparse.ArgumentParser:
                            help="lay out on N cores (default: all)")
     build_cmd.add_argument("--no-cache", dest="cache", action="store_false",
                            help="lay out every page anew, ignoring and not updating .cache/")
+    serve_cmd = commands.add_parser(
+        "serve", parents=[common], help="preview the guides in a browser, live",
+        description="Show the guides as web pages that follow every saved change.")
+    serve_cmd.add_argument("--port", type=_port, default=8000,
+                           help="port to listen on (default: 8000; 0: any free port)")
+    serve_cmd.add_argument("--host", default="127.0.0.1",
+                           help="address to listen on (default: 127.0.0.1, this machine only)")
     commands.add_parser("list", parents=[common], help="list guides and categories")
     commands.add_parser("check", parents=[common],
                         help="validate every article and guide without rendering")
@@ -62,6 +69,19 @@ def _positive(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"'{text}' is not a number of cores (1, 2, ...)")
     return int(text)
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a port number (0 to 65535)")
+    return int(text)
+
+
+def _serve(root: Path, args: argparse.Namespace) -> int:
+    from .serve import serve
+
+    serve(root, args.host, args.port, ready=lambda message: print(message, flush=True))
+    return 0
 
 
 def _report(problems, stream=sys.stderr) -> None:
@@ -158,6 +178,8 @@ def main(argv: list[str] | None = None) -> int:
             return _check(root)
         if args.command == "import":
             return _import(root, args)
+        if args.command == "serve":
+            return _serve(root, args)
         return _build(root, args)
     except GuideError as exc:
         _report(exc.problems)
