@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import logging
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from .errors import GuideError, Problem, Problems
 from .files import StagedFiles
 from .images import content_problem
 from .manifest import manifest
+from .proof import proof_book
 from .model import Book, Corpus, Edition, Guide
 from .reader import read_corpus
 from .render.layout_cache import LayoutCache
@@ -142,8 +144,9 @@ def _editions(guide: Guide, edition: str | None) -> list[Edition | None]:
     return [chosen]
 
 
-def output_name(guide: Guide, client: Edition | None, fmt: str) -> str:
-    return f"{guide.name}-{client.slug}.{fmt}" if client else f"{guide.name}.{fmt}"
+def output_name(guide: Guide, client: Edition | None, fmt: str, proof: bool = False) -> str:
+    stem = f"{guide.name}-{client.slug}" if client else guide.name
+    return f"{stem}-proof.{fmt}" if proof else f"{stem}.{fmt}"
 
 
 def cache_folder(root: Path) -> Path:
@@ -153,7 +156,7 @@ def cache_folder(root: Path) -> Path:
 
 def build(root: Path, names: list[str], formats: list[str], out: Path,
           strict: bool = False, edition: str | None = None, jobs: int | None = None,
-          cache: bool = True) -> tuple[list[Path], list[Problem]]:
+          cache: bool = True, articles: list[str] | None = None) -> tuple[list[Path], list[Problem]]:
     """Build the named guides (all when none) in each format, for the firm and for every client
     edition (or only `edition`), laying out on `jobs` cores (all when None) and reusing the
     chunks of earlier builds unless `cache` is false. Returns the outputs and the warnings.
@@ -167,6 +170,10 @@ def build(root: Path, names: list[str], formats: list[str], out: Path,
     problems.raise_if_errors()  # first: a guide that failed to read is not "no guide named"
     guides = select_guides(project, names)
     plans = prepare(project, guides, problems, edition)
+    if articles:  # a proof of a few articles: --article, the firm's edition unless --edition
+        plans = [dataclasses.replace(plan, book=proof_book(plan.book, articles, problems),
+                                     clients=plan.clients if edition else (None,))
+                 for plan in plans]
     problems.raise_if_errors()
     warnings = list(problems.warnings)
     if strict and warnings:
@@ -183,7 +190,7 @@ def build(root: Path, names: list[str], formats: list[str], out: Path,
                                     for m in found)
                     if strict and warnings:
                         raise GuideError([Problem(p.message, p.path, p.line) for p in warnings])
-                    target = out / output_name(book.guide, client, fmt)
+                    target = out / output_name(book.guide, client, fmt, proof=bool(articles))
                     staged.stage(target, data)
                     staged.stage(manifest_path(target), manifest(book, target, data, root, client))
                     outputs.append(target)
