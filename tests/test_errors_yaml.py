@@ -65,3 +65,12 @@ def test_article_front_matter_mistakes_are_said_in_words_at_their_line(tiny_proj
     assert expected in result.stderr
     # the article could not be read: that is the only error (no "related ... matches no article")
     assert len([m for m in _messages(result) if "warning:" not in m]) == 1, result.stderr
+
+
+def test_a_guide_that_includes_an_unreadable_article_adds_no_false_error(tiny_project):
+    replace_in(tiny_project, GUIDE_FILE, "page_size: A5", "page_size: A5\ninclude: [yuqi]")
+    replace_in(tiny_project, YUQI, "author: 张律师", "author: '张律师")
+    result = run_cli("check", cwd=tiny_project)
+    assert result.returncode == 1
+    assert [m for m in _messages(result) if "warning:" not in m] == [
+        f"{YUQI}:3: invalid YAML: a quote opened on this line is not closed"]
