@@ -73,3 +73,4 @@ def test_an_article_image_whose_content_is_another_kind_names_article_line_and_i
     assert errors == [f"{YUQI}:18: image 'images/liucheng.jpg' is a WEBP image saved with the "
                       "name 'liucheng.jpg': rename it to 'liucheng.webp' (and the places that "
                       "name it)"]
+

@@ -108,7 +108,8 @@ def _init(args: argparse.Namespace) -> int:
 
 
 def _report(problems, stream=sys.stderr) -> None:
-    for problem in problems:
+    """Each problem once (an article in two guides is checked twice, and said once)."""
+    for problem in dict.fromkeys(problems):
         print(problem, file=stream)
 
 
@@ -131,7 +132,9 @@ def _list(root: Path) -> int:
 def _check(root: Path) -> int:
     problems = check(root)
     _report(problems.items)
-    errors, warnings = len(problems.errors), len(problems.warnings)
+    unique = list(dict.fromkeys(problems.items))
+    errors = sum(not p.warning for p in unique)
+    warnings = len(unique) - errors
     print(f"{errors} error(s), {warnings} warning(s)", file=sys.stderr)
     return EXIT_PROBLEMS if errors else 0
 
