@@ -100,6 +100,7 @@ def test_editing_the_guide_and_choosing_a_client_edition(preview, tiny_project, 
     page = browser.new_page()
     page.goto(f"{preview}/guide/ceshi/")
     assert page.locator(".titlepage-title").inner_text() == "测试指南"
+    assert page.locator(".titlepage-client").count() == 0  # the firm's own edition
     page.select_option(".gb-edition select", "huaxin")
     page.wait_for_selector(".titlepage-client", timeout=WAIT_MS)
     assert "本版本专为华信商贸有限公司编制" in page.locator(".titlepage-client").inner_text()
@@ -108,6 +109,29 @@ def test_editing_the_guide_and_choosing_a_client_edition(preview, tiny_project, 
     expect(page.locator(".titlepage-title")).to_have_text("信用卡实务指南", timeout=WAIT_MS)
     assert "本版本专为华信商贸有限公司编制" in page.locator(".titlepage-client").inner_text()
     page.close()
+
+
+def test_part_openers_and_the_sources_appendix_are_pages_of_their_own(preview, browser):
+    page = browser.new_page()
+    page.goto(f"{preview}/guide/ceshi/")
+    page.click("nav.toc >> text=金融债务")
+    assert page.locator(".part-title").inner_text() == "金融债务"
+    assert "民间借贷利率上限" in page.locator(".part-contents").inner_text()
+    page.go_back()
+    page.click("nav.toc >> text=文章来源")
+    assert page.locator(".appendix-title").inner_text() == "文章来源"
+    assert "https://law.example/zw/2.html" in page.locator(".sources").inner_text()
+    page.close()
+
+
+def test_a_guide_that_cannot_be_read_shows_why_instead_of_a_blank_page(preview, tiny_project):
+    replace_in(tiny_project, "guides/ceshi.yml", "page_size: A5", "  page_size: A5")
+    status, kind, body = fetch(f"{preview}/guide/ceshi/")
+    assert (status, kind) == (200, "text/html; charset=utf-8")
+    assert ("guides/ceshi.yml:8: invalid YAML: this line is indented more than the one above"
+            in body.decode())
+    status, _, body = fetch(f"{preview}/guide/ceshi/pdf")
+    assert status == 422 and "guides/ceshi.yml:8: invalid YAML" in body.decode()
 
 
 def test_the_pdf_link_gives_the_real_pdf_and_keeps_it_until_a_change(preview, tiny_project):

@@ -193,7 +193,7 @@ def guide_page(site: PreviewSite, snapshot: Snapshot, name: str, view: str, key:
     if plan is None:
         return Page(guide.title, f'<h1>{escape(guide.title)}</h1>{problem_list(problems)}')
     book = plan.book
-    client = next((c for c in plan.clients if c is not None), None)
+    client = guide.client_edition(edition) if edition else None
     here = f"/guide/{quote(name)}/"
     nav = _navigation(book, edition, view, key)
     pdf = f'<a class="gb-pdf" href="{here}pdf{_query(edition)}">PDF（按需生成）</a>'
