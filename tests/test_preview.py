@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import urllib.error
@@ -161,3 +162,14 @@ def test_the_server_serves_article_images_and_nothing_else(preview, tiny_project
 
 def test_the_preview_listens_on_this_machine_only(preview):
     assert preview.startswith("http://127.0.0.1:")
+
+
+def test_ctrl_c_stops_the_preview_quietly(tiny_project):
+    process = subprocess.Popen([sys.executable, "-m", "guidebuilder", "serve", "--port", "0"],
+                               cwd=tiny_project, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True)
+    assert "http://127.0.0.1:" in process.stdout.readline()
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=30)
+    assert process.returncode == 0
+    assert out.strip() == "Preview stopped." and err == ""
