@@ -33,9 +33,9 @@ class Project:
     guides: tuple[Guide, ...]
 
 
-def load_project(root: Path, problems: Problems) -> Project:
+def load_project(root: Path, problems: Problems, read_article=None) -> Project:
     """Read every article and guide of a project; problems are collected, not raised."""
-    corpus = read_corpus(root, problems)
+    corpus = read_corpus(root, problems, read_article)
     guides, unread = [], set()
     for path in guide_paths(root):
         guide = read_guide(path, problems)

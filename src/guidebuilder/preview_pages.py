@@ -20,6 +20,7 @@ from urllib.parse import quote, urlencode
 from .build import Plan, Project, load_project, prepare
 from .errors import GuideError, Problem, Problems
 from .model import Article, Book, Chapter, Guide
+from .reader import read_article
 from .render.html import render_template
 from .theme import BUILTIN_THEMES
 
@@ -49,6 +50,41 @@ def project_stamp(root: Path) -> str:
     return digest.hexdigest()[:16]
 
 
+class ReusingArticleReader:
+    """reader.read_article, reusing the result for a file that has not changed since the last
+    read (same size and time, same category, same images in articles/): after one save, only
+    the saved article is read again, not the whole corpus."""
+
+    def __init__(self) -> None:
+        self._kept: dict[Path, tuple[tuple, Article | None, list[Problem]]] = {}
+        self._images = ""
+
+    def start(self, root: Path) -> None:
+        """Called before each reading of the corpus: an image added, changed or removed
+        anywhere in articles/ can change any article's checks, so then nothing is reused."""
+        digest = hashlib.sha1()
+        for path in sorted((root / "articles").rglob("*")) if (root / "articles").is_dir() else ():
+            if path.suffix != ".md" and path.is_file():
+                info = path.stat()
+                digest.update(f"{path}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
+        self._images = digest.hexdigest()
+
+    def __call__(self, path: Path, root: Path, category, converter, problems: Problems):
+        try:
+            info = path.stat()
+        except OSError:
+            info = None
+        key = (info and (info.st_size, info.st_mtime_ns), category, self._images)
+        kept = self._kept.get(path)
+        if kept is None or kept[0] != key:
+            own = Problems()
+            article = read_article(path, root, category, converter, own)
+            kept = (key, article, own.items)
+            self._kept[path] = kept
+        problems.items.extend(kept[2])
+        return kept[1]
+
+
 @dataclass
 class Snapshot:
     """The project as read at one stamp, and the guides prepared from it so far."""
@@ -66,14 +102,16 @@ class PreviewSite:
         self.root = root
         self._lock = threading.Lock()
         self._snapshot: Snapshot | None = None
+        self._reader = ReusingArticleReader()
 
     def snapshot(self) -> Snapshot:
         stamp = project_stamp(self.root)
         with self._lock:
             if self._snapshot is None or self._snapshot.stamp != stamp:
                 problems = Problems()
+                self._reader.start(self.root)
                 try:
-                    project = load_project(self.root, problems)
+                    project = load_project(self.root, problems, self._reader)
                 except GuideError as exc:
                     problems.extend(exc)
                     project = None

@@ -216,8 +216,10 @@ def read_category(folder: Path, problems: Problems) -> Category:
         return Category(name=folder.name, folder=folder.name)
 
 
-def read_corpus(root: Path, problems: Problems) -> Corpus:
-    """Every category folder under `root/articles` and every article in it, in file-name order."""
+def read_corpus(root: Path, problems: Problems, read=None) -> Corpus:
+    """Every category folder under `root/articles` and every article in it, in file-name order.
+    `read` stands in for read_article (the preview's reuses articles that did not change)."""
+    read = read or read_article
     articles_dir = root / "articles"
     if not articles_dir.is_dir():
         raise GuideError(f"no 'articles' folder in {root} (use --root to name the project folder)")
@@ -235,7 +237,7 @@ def read_corpus(root: Path, problems: Problems) -> Corpus:
             problems.error(f"folder name '{folder.name}' may hold only ASCII letters, digits, - "
                            "and _ (name the category in its _category.yml: name: 信用卡)", folder)
         for path in files:
-            article = read_article(path, root, category, converter, problems)
+            article = read(path, root, category, converter, problems)
             if article is not None:
                 articles.append(article)
             else:

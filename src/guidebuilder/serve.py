@@ -201,9 +201,9 @@ def serve(root: Path, host: str = LOOPBACK, port: int = 8000, ready=print) -> No
         raise GuideError(f"cannot listen on {host}:{port}: {exc.strerror} "
                          "(another preview running? try --port 8001)") from None
     with server:
-        ready(f"Previewing {root} at {server.url}  (save a file and the page follows; "
-              "Ctrl+C to stop)")
         try:
+            ready(f"Previewing {root} at {server.url}  (save a file and the page follows; "
+                  "Ctrl+C to stop)")
             server.serve_forever(poll_interval=0.5)
         except KeyboardInterrupt:  # the usual way to stop it: not an error
             ready("Preview stopped.")
