@@ -113,6 +113,22 @@ def test_editing_the_guide_and_choosing_a_client_edition(preview, tiny_project, 
     page.close()
 
 
+def test_saving_a_theme_file_restyles_the_open_page(preview, tiny_project, browser):
+    write(tiny_project / "themes/suo/theme.yml", "name: suo\n")
+    write(tiny_project / "themes/suo/css/epub.css", ".article-title { color: rgb(0, 90, 0); }\n")
+    replace_in(tiny_project, "guides/ceshi.yml", "page_size: A5", "page_size: A5\ntheme: suo")
+    page = browser.new_page()
+    page.goto(f"{preview}/guide/ceshi/article/xieshang")
+    expect(page.locator("h1.article-title")).to_have_css("color", "rgb(0, 90, 0)")
+    write(tiny_project / "themes/suo/css/epub.css", ".article-title { color: rgb(150, 0, 0); }\n")
+    expect(page.locator("h1.article-title")).to_have_css("color", "rgb(150, 0, 0)", timeout=WAIT_MS)
+    # and a template of the theme, too
+    write(tiny_project / "themes/suo/templates/partials/article_meta.html",
+          '<p class="article-meta">作者：{{ article.author }}</p>\n')
+    expect(page.locator(".article-meta")).to_have_text("作者：李律师", timeout=WAIT_MS)
+    page.close()
+
+
 def test_part_openers_and_the_sources_appendix_are_pages_of_their_own(preview, browser):
     page = browser.new_page()
     page.goto(f"{preview}/guide/ceshi/")
