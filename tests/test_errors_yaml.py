@@ -74,3 +74,32 @@ def test_a_guide_that_includes_an_unreadable_article_adds_no_false_error(tiny_pr
     assert result.returncode == 1
     assert [m for m in _messages(result) if "warning:" not in m] == [
         f"{YUQI}:3: invalid YAML: a quote opened on this line is not closed"]
+
+
+GUIDE_CASES = {
+    "a list item deeper than the one above": (
+        "categories: [信用卡, 金融债务]", "categories:\n  - 信用卡\n   - 金融债务",
+        f"{GUIDE_FILE}:9: invalid YAML: this line is read as more of the text above, not as a "
+        "new list item: line up the '-' of every item, each on its own line"),
+    "a key less indented than its neighbours": (
+        "  rights: © 2026 测试律师事务所", " rights: © 2026 测试律师事务所",
+        f"{GUIDE_FILE}:11: invalid YAML: this line is indented less than the one above, but not "
+        "as little as a key it could belong beside: line it up"),
+    "a value starting with @": (
+        "subtitle: 小小的一本", "subtitle: @小小的一本",
+        f"{GUIDE_FILE}:2: invalid YAML: a value cannot start with '@': put the whole value in "
+        "quotes, e.g. subtitle: '@…'"),
+    "quotes inside quotes": (
+        "subtitle: 小小的一本", 'subtitle: "小小的"一本""',
+        f"{GUIDE_FILE}:2: invalid YAML: there is more text after a closing quote on this line"),
+}
+
+
+@pytest.mark.parametrize("case", GUIDE_CASES)
+def test_guide_mistakes_are_said_in_words_at_their_line(tiny_project, case):
+    old, new, expected = GUIDE_CASES[case]
+    replace_in(tiny_project, GUIDE_FILE, old, new)
+    result = run_cli("check", cwd=tiny_project)
+    assert result.returncode == 1
+    errors = [m for m in _messages(result) if "warning:" not in m]
+    assert len(errors) == 1 and errors[0].startswith(expected), result.stderr

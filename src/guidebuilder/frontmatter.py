@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from .errors import GuideError
-from .yaml_errors import duplicate_key, explain
+from .yaml_errors import continued_item, duplicate_key, explain
 
 FENCE = "---"
 
@@ -59,6 +59,10 @@ def parse_yaml_mapping(text: str, path: Path, first_line: int = 1) -> Located:
         return Located({})
     if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
         raise GuideError("expected a mapping of 'key: value' lines", path, first_line)
+    continued = continued_item(node, text)
+    if continued is not None:
+        raise GuideError(f"invalid YAML: {continued.message}", path,
+                         first_line + continued.line - 1)
     twice = duplicate_key(node)
     if twice is not None:
         key, first, second = twice

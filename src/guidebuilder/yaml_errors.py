@@ -59,6 +59,12 @@ def explain(exc: yaml.MarkedYAMLError, text: str) -> YamlMistake:
         return said(start, "a quote opened on this line is not closed")
     if "'\\t'" in problem:
         return said(at, "this line has a tab: indent with spaces only")
+    if "cannot start any token" in problem or any(
+            what in context for what in ("an alias", "an anchor", "a tag", "a block scalar")):
+        first = line_text[mark.column - (0 if "cannot start" in problem else 1):][:1] if mark else ""
+        key = line_text.split(":", 1)[0].strip() if ":" in line_text else "title"
+        return said(at, f"a value cannot start with '{first}': put the whole value in quotes, "
+                        f"e.g. {key}: '{first}…'")
     if "mapping values are not allowed" in problem:
         if previous and (_KEY_WITHOUT_SPACE.match(previous) or _KEY_LIKE.match(previous)) \
                 and _indent(line_text) <= _indent(previous):
@@ -69,6 +75,10 @@ def explain(exc: yaml.MarkedYAMLError, text: str) -> YamlMistake:
         return said(at, "this line has a second ': ' in its value: put the value in quotes, "
                         "e.g. title: '甲: 乙'")
     if "block end" in problem or "block mapping" in context or "block collection" in context:
+        if mark and mark.column > _indent(line_text) and "<scalar>" in problem:
+            return said(at, "there is more text after a closing quote on this line: put the "
+                            "whole value in quotes of the other kind (' or \"), or write the "
+                            "inner quotes as “ ” or 「 」")
         if previous and _indent(line_text) > _indent(previous):
             return said(at, "this line is indented more than the one above: "
                             "line it up with the key it belongs beside")
@@ -100,4 +110,24 @@ def duplicate_key(node: yaml.MappingNode) -> tuple[str, int, int] | None:
         if key in seen:
             return key, seen[key], key_node.start_mark.line
         seen[key] = key_node.start_mark.line
+    return None
+
+
+def continued_item(node: yaml.Node, text: str) -> YamlMistake | None:
+    """A line like `   - 金融债务` indented more than the list item above it is not an error
+    to YAML: it continues that item's text ('信用卡 - 金融债务'). Nobody means that."""
+    lines = text.split("\n")
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, yaml.MappingNode):
+            stack.extend(value for pair in current.value for value in pair)
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
+        elif isinstance(current, yaml.ScalarNode) and current.style is None:
+            for index in range(current.start_mark.line + 1, current.end_mark.line + 1):
+                if index < len(lines) and lines[index].lstrip().startswith("- "):
+                    return YamlMistake(index + 1, "this line is read as more of the text "
+                                                  "above, not as a new list item: line up the "
+                                                  "'-' of every item, each on its own line")
     return None
