@@ -17,3 +17,11 @@ def test_a_character_the_fonts_lack_is_reported_once_at_its_line(tiny_project):
     assert lines == [f"{YUQI}:20: characters 'ᚠ' (U+16A0) not in the fonts "
                      "(Noto Serif CJK SC, Noto Sans CJK SC)"]
     assert "1 error(s)" in result.stderr
+
+
+def test_a_character_the_fonts_lack_in_the_guide_names_the_guide_line(tiny_project):
+    replace_in(tiny_project, "guides/ceshi.yml", "disclaimer: 仅供参考。", "disclaimer: 仅供参考。ᚢ")
+    result = run_cli("check", cwd=tiny_project)
+    assert result.returncode == 1
+    assert ("guides/ceshi.yml:12: characters 'ᚢ' (U+16A2) not in the fonts (Noto Serif CJK SC, "
+            "Noto Sans CJK SC), in the guide or theme text") in result.stderr

@@ -43,7 +43,8 @@ def check_text(book: Book, theme: Theme, clients: list[Edition | None]) -> None:
                                     line_containing(article.path, here)))
     if remaining:
         problems.append(Problem(f"{_chars(sorted(remaining))} {in_fonts}, in the guide or "
-                                "theme text", book.guide.path))
+                                "theme text", book.guide.path,
+                                line_containing(book.guide.path, sorted(remaining))))
     for client in clients:
         if client is None:
             continue
