@@ -55,7 +55,7 @@ RELOAD_SCRIPT = f"""\
   if (picker) {{ picker.addEventListener("change", function () {{ picker.form.submit(); }}); }}
 }})();
 """
-_GUIDE_PATH = re.compile(r"^/guide/([A-Za-z0-9_.-]+)/(?:(pdf)|(sources)|part/([^/]+)|article/([^/]+))?$")
+_GUIDE_PATH = re.compile(r"^/guide/([A-Za-z0-9_.-]+)(?:/|/(pdf)|/(sources)|/part/([^/]+)|/article/([^/]+))?$")
 
 
 @dataclass
