@@ -189,3 +189,16 @@ def test_ctrl_c_stops_the_preview_quietly(tiny_project):
     out, err = process.communicate(timeout=30)
     assert process.returncode == 0
     assert out.strip() == "Preview stopped." and err == ""
+
+
+def test_a_broken_theme_template_is_shown_with_its_file_and_line(preview, tiny_project):
+    write(tiny_project / "themes/suo/theme.yml", "name: suo\n")
+    write(tiny_project / "themes/suo/templates/partials/article_meta.html",
+          '<p class="article-meta">\n{{ article.author </p>\n')
+    replace_in(tiny_project, "guides/ceshi.yml", "page_size: A5", "page_size: A5\ntheme: suo")
+    status, _, body = fetch(f"{preview}/guide/ceshi/article/yuqi")
+    text = body.decode()
+    assert status == 200  # a page that says what to fix, as for any other mistake
+    assert ('<li class="error">themes/suo/templates/partials/article_meta.html:2: theme '
+            '&#x27;suo&#x27;: template error') in text
+    assert "Traceback" not in text

@@ -17,6 +17,7 @@ import re
 import shutil
 import threading
 from dataclasses import dataclass
+from html import escape
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -125,6 +126,13 @@ class PreviewHandler(BaseHTTPRequestHandler):
         except GuideError as exc:  # a theme template error, for one: shown, not a crash
             snapshot = site.snapshot()
             self._page(Page("错误", problem_list(exc.problems)), snapshot.stamp,
+                       HTTPStatus.INTERNAL_SERVER_ERROR)
+        except (BrokenPipeError, ConnectionResetError):  # the browser went away
+            pass
+        except Exception as exc:  # noqa: BLE001 — a bug of ours: said in the page, the server lives on
+            message = (f"internal error: {exc.__class__.__name__}: {exc} (please report it)")
+            self._page(Page("错误", f'<section class="gb-problems"><h2>{escape(message)}</h2>'
+                                    '</section>'), site.snapshot().stamp,
                        HTTPStatus.INTERNAL_SERVER_ERROR)
 
     def _host_allowed(self) -> bool:
