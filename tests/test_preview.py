@@ -129,6 +129,19 @@ def test_saving_a_theme_file_restyles_the_open_page(preview, tiny_project, brows
     page.close()
 
 
+def test_an_article_in_no_guide_can_be_seen_under_all_articles(preview, tiny_project, browser):
+    # laodong.md is in a category that the tiny project's only guide leaves out
+    page = browser.new_page()
+    page.goto(f"{preview}/")
+    page.click("text=全部文章")
+    page.click("nav.toc >> text=加班费怎么算")
+    expect(page.locator(".article-body")).to_contain_text("工作日加班按百分之一百五十支付。")
+    assert page.locator("a.gb-pdf").count() == 0
+    replace_in(tiny_project, "articles/laodong/laodong.md", "百分之一百五十", "不低于百分之一百五十")
+    expect(page.locator(".article-body")).to_contain_text("不低于百分之一百五十", timeout=WAIT_MS)
+    page.close()
+
+
 def test_part_openers_and_the_sources_appendix_are_pages_of_their_own(preview, browser):
     page = browser.new_page()
     page.goto(f"{preview}/guide/ceshi/")

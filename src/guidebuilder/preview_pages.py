@@ -202,16 +202,36 @@ def index_page(snapshot: Snapshot) -> Page:
                            for e in g.editions)
         items.append(f'<li><a href="/guide/{quote(g.name)}/">{escape(g.title)}</a> '
                      f'<code>guides/{escape(g.path.name)}</code>{editions}</li>')
+    if snapshot.project and all_articles_guide(snapshot.project):
+        items.append(f'<li class="gb-all"><a href="/guide/{ALL_ARTICLES}/">全部文章</a> '
+                     '（每个分类的每篇文章，含尚未编入指南的）</li>')
     items = "".join(items)
     body = (f'<h1>指南预览</h1>{problem_list(snapshot.problems)}'
             f'<ul class="gb-guides">{items or "<li>guides/ 中还没有可读的指南</li>"}</ul>')
     return Page("指南预览", body)
 
 
+ALL_ARTICLES = "_articles"  # the preview's own "guide" of every article (a real guides/_articles.yml wins)
+
+
+def all_articles_guide(project: Project) -> Guide | None:
+    """Every category that has articles, as one book in the default theme: so an article can
+    be seen (just imported, say) before any guide takes it in."""
+    corpus = project.corpus
+    names = tuple(c.name for c in corpus.categories if corpus.in_category(c.name))
+    if not names:
+        return None
+    return Guide(name=ALL_ARTICLES, path=project.root / "articles", title="全部文章",
+                 subtitle="预览：每个分类的每篇文章", categories=names)
+
+
 def _find_guide(snapshot: Snapshot, name: str) -> Guide | None:
     if snapshot.project is None:
         return None
-    return next((g for g in snapshot.project.guides if g.name == name), None)
+    found = next((g for g in snapshot.project.guides if g.name == name), None)
+    if found is None and name == ALL_ARTICLES:
+        return all_articles_guide(snapshot.project)
+    return found
 
 
 def guide_page(site: PreviewSite, snapshot: Snapshot, name: str, view: str, key: str | None,
@@ -234,7 +254,8 @@ def guide_page(site: PreviewSite, snapshot: Snapshot, name: str, view: str, key:
     client = guide.client_edition(edition) if edition else None
     here = f"/guide/{quote(name)}/"
     nav = _navigation(book, edition, view, key)
-    pdf = f'<a class="gb-pdf" href="{here}pdf{_query(edition)}">PDF（按需生成）</a>'
+    pdf = ("" if name == ALL_ARTICLES else
+           f'<a class="gb-pdf" href="{here}pdf{_query(edition)}">PDF（按需生成）</a>')
     link_to = lambda article: article_url(guide, article, edition)  # noqa: E731
     if view == "contents":
         content = "".join(render_template(plan.theme, template, book, client=client, link_to=link_to)
