@@ -5,14 +5,27 @@ BIN     = $(VENV)/bin
 OUT    ?= build
 
 N ?= 200
+# make pdf GUIDE=xinyongka-zhaiwu EDITION=huaxin ARTICLE=yuqi-houguo; make import SRC=saved/ AS_OF=2026-11-29
+GUIDE   ?=
+EDITION ?=
+ARTICLE ?=
+SRC     ?=
+AS_OF   ?=
+PORT    ?= 8000
+BUILD_ARGS = $(GUIDE) $(if $(EDITION),--edition $(EDITION)) $(if $(ARTICLE),--article $(ARTICLE)) --out $(OUT)
 
-.PHONY: help install system-packages pdf epub all check list test bench clean
+.PHONY: help install system-packages pdf epub all check list test bench clean import serve init
 
 help:
 	@echo "make install   install everything (system packages, fonts, Python environment)"
 	@echo "make pdf       build every guide in guides/ as build/<guide>.pdf"
-	@echo "make epub      build every guide in guides/ as build/<guide>.epub"
+	@echo "                 GUIDE=name: only that guide; EDITION=slug: only that client edition;"
+	@echo "                 ARTICLE=slug: a proof of that article only (with GUIDE)"
+	@echo "make epub      build every guide in guides/ as build/<guide>.epub (GUIDE=, EDITION= too)"
 	@echo "make all       both, reading the articles once"
+	@echo "make serve     preview the guides in a browser at http://127.0.0.1:8000 (PORT=...)"
+	@echo "make import    SRC=saved/ [AS_OF=YYYY-MM-DD]: turn saved web pages into articles"
+	@echo "make init      DIR=folder: start a new project there"
 	@echo "make check     check every article and guide without building"
 	@echo "make list      list the guides and the article categories"
 	@echo "make test      run the test suite"
@@ -31,13 +44,24 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 pdf: $(VENV)/.installed
-	$(BIN)/guidebuilder build --format pdf --out $(OUT)
+	$(BIN)/guidebuilder build --format pdf $(BUILD_ARGS)
 
 epub: $(VENV)/.installed
-	$(BIN)/guidebuilder build --format epub --out $(OUT)
+	$(BIN)/guidebuilder build --format epub $(BUILD_ARGS)
 
 all: $(VENV)/.installed
-	$(BIN)/guidebuilder build --format all --out $(OUT)
+	$(BIN)/guidebuilder build --format all $(BUILD_ARGS)
+
+serve: $(VENV)/.installed
+	$(BIN)/guidebuilder serve --port $(PORT)
+
+import: $(VENV)/.installed
+	@test -n "$(SRC)" || { echo "say which pages: make import SRC=saved/ [AS_OF=2026-11-29]" >&2; exit 2; }
+	$(BIN)/guidebuilder import $(SRC) $(if $(AS_OF),--as-of $(AS_OF))
+
+init: $(VENV)/.installed
+	@test -n "$(DIR)" || { echo "say where: make init DIR=../my-guides" >&2; exit 2; }
+	$(BIN)/guidebuilder init $(DIR)
 
 check list: $(VENV)/.installed
 	$(BIN)/guidebuilder $@

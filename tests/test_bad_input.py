@@ -82,7 +82,7 @@ def test_missing_glyphs_stop_the_build_and_name_the_article(tiny_project):
     _glyph_missing(tiny_project)
     result = run_cli("build", cwd=tiny_project)
     assert result.returncode == 1
-    assert result.stderr.startswith(f"{YUQI}: characters ")
+    assert result.stderr.startswith(f"{YUQI}:16: characters ")
     assert "'न' (U+0928)" in result.stderr and "'म' (U+092E)" in result.stderr
     assert "not in the fonts (Noto Serif CJK SC, Noto Sans CJK SC)" in result.stderr
     assert not (tiny_project / "build").exists()

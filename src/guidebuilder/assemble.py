@@ -15,6 +15,7 @@ from .model import (
     Part,
     RelatedLink,
     RelatedRef,
+    Unread,
 )
 
 
@@ -110,11 +111,15 @@ def _selected(guide: Guide, article: Article) -> bool:
     return True
 
 
-def _keys(guide: Guide, key: str, index: ArticleIndex, problems: Problems) -> set[str]:
-    """The slugs named by a guide's `include:` or `exclude:` list."""
+def _keys(guide: Guide, key: str, index: ArticleIndex, problems: Problems,
+          unread: tuple[Unread, ...] = ()) -> set[str]:
+    """The slugs named by a guide's `include:` or `exclude:` list (an article that could not
+    be read has had its errors reported: naming it is not another one)."""
     slugs = set()
     for i, name in enumerate(getattr(guide, key)):
         found = index.find(name)
+        if not found and any(name in u.keys for u in unread):
+            continue
         if len(found) != 1:
             problems.error(f"{key} '{name}' matches {'no' if not found else 'more than one'} "
                            "article", guide.path, guide.line(key, i))
@@ -157,8 +162,8 @@ def assemble(corpus: Corpus, guide: Guide, problems: Problems) -> Book:
     """The book for one guide. Errors go to `problems`; the caller raises if there are any.
     (The corpus's `related:` entries are checked once for all guides, by check_related.)"""
     index = ArticleIndex(corpus.articles)
-    included = _keys(guide, "include", index, problems)
-    excluded = _keys(guide, "exclude", index, problems)
+    included = _keys(guide, "include", index, problems, corpus.unread)
+    excluded = _keys(guide, "exclude", index, problems, corpus.unread)
     selected: list[tuple[Category, list[Article]]] = []
     for i, name in enumerate(guide.categories):
         category = _find_category(corpus, name)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import logging
 from dataclasses import dataclass
@@ -11,7 +12,9 @@ from .assemble import assemble, check_related
 from .config import add_client_editions, guide_paths, read_guide
 from .errors import GuideError, Problem, Problems
 from .files import StagedFiles
+from .images import content_problem
 from .manifest import manifest
+from .proof import proof_book
 from .model import Book, Corpus, Edition, Guide
 from .reader import read_corpus
 from .render.layout_cache import LayoutCache
@@ -31,15 +34,17 @@ class Project:
     guides: tuple[Guide, ...]
 
 
-def load_project(root: Path, problems: Problems) -> Project:
+def load_project(root: Path, problems: Problems, read_article=None) -> Project:
     """Read every article and guide of a project; problems are collected, not raised."""
-    corpus = read_corpus(root, problems)
-    guides = []
+    corpus = read_corpus(root, problems, read_article)
+    guides, unread = [], set()
     for path in guide_paths(root):
         guide = read_guide(path, problems)
         if guide is not None:
             guides.append(guide)
-    guides = add_client_editions(guides, root, problems)
+        else:
+            unread.add(path.stem)
+    guides = add_client_editions(guides, root, problems, frozenset(unread))
     return Project(root=root, corpus=corpus, guides=tuple(guides))
 
 
@@ -77,13 +82,19 @@ def prepare(project: Project, guides: list[Guide], problems: Problems,
             problems.extend(exc)
             continue
         if guide.cover is not None:
-            cover = project.root / guide.cover
-            if not cover.is_file() or cover.suffix.lower() not in (".png", ".jpg", ".jpeg"):
-                problems.error(f"cover '{guide.cover}' must be a PNG or JPEG file in the project",
-                               guide.path, guide.line("cover"))
+            _check_cover(project.root, guide, problems)
         plans.append(Plan(book, theme, tuple(clients)))
     _check_output_names(plans, problems)
     return plans
+
+
+def _check_cover(root: Path, guide: Guide, problems: Problems) -> None:
+    cover = root / guide.cover
+    if not cover.is_file():
+        problems.error(f"cover '{guide.cover}' not found (a path from the project folder "
+                       f"{root}, e.g. covers/cover.png)", guide.path, guide.line("cover"))
+    elif wrong := content_problem(cover, ("PNG", "JPEG")):
+        problems.error(f"cover '{guide.cover}' {wrong}", guide.path, guide.line("cover"))
 
 
 def _check_output_names(plans: list[Plan], problems: Problems) -> None:
@@ -136,8 +147,9 @@ def _editions(guide: Guide, edition: str | None) -> list[Edition | None]:
     return [chosen]
 
 
-def output_name(guide: Guide, client: Edition | None, fmt: str) -> str:
-    return f"{guide.name}-{client.slug}.{fmt}" if client else f"{guide.name}.{fmt}"
+def output_name(guide: Guide, client: Edition | None, fmt: str, proof: bool = False) -> str:
+    stem = f"{guide.name}-{client.slug}" if client else guide.name
+    return f"{stem}-proof.{fmt}" if proof else f"{stem}.{fmt}"
 
 
 def cache_folder(root: Path) -> Path:
@@ -147,7 +159,7 @@ def cache_folder(root: Path) -> Path:
 
 def build(root: Path, names: list[str], formats: list[str], out: Path,
           strict: bool = False, edition: str | None = None, jobs: int | None = None,
-          cache: bool = True) -> tuple[list[Path], list[Problem]]:
+          cache: bool = True, articles: list[str] | None = None) -> tuple[list[Path], list[Problem]]:
     """Build the named guides (all when none) in each format, for the firm and for every client
     edition (or only `edition`), laying out on `jobs` cores (all when None) and reusing the
     chunks of earlier builds unless `cache` is false. Returns the outputs and the warnings.
@@ -158,9 +170,13 @@ def build(root: Path, names: list[str], formats: list[str], out: Path,
     """
     problems = Problems()
     project = load_project(root, problems)
+    problems.raise_if_errors()  # first: a guide that failed to read is not "no guide named"
     guides = select_guides(project, names)
-    problems.raise_if_errors()
     plans = prepare(project, guides, problems, edition)
+    if articles:  # a proof of a few articles: --article, the firm's edition unless --edition
+        plans = [dataclasses.replace(plan, book=proof_book(plan.book, articles, problems),
+                                     clients=plan.clients if edition else (None,))
+                 for plan in plans]
     problems.raise_if_errors()
     warnings = list(problems.warnings)
     if strict and warnings:
@@ -177,7 +193,7 @@ def build(root: Path, names: list[str], formats: list[str], out: Path,
                                     for m in found)
                     if strict and warnings:
                         raise GuideError([Problem(p.message, p.path, p.line) for p in warnings])
-                    target = out / output_name(book.guide, client, fmt)
+                    target = out / output_name(book.guide, client, fmt, proof=bool(articles))
                     staged.stage(target, data)
                     staged.stage(manifest_path(target), manifest(book, target, data, root, client))
                     outputs.append(target)

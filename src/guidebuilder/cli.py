@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import argparse
 import logging
+import shlex
 import sys
+import time
 import traceback
 from pathlib import Path
 
 from . import __version__
 from .build import FORMATS, build, check, load_project
 from .errors import GuideError, Problems, shown_path
+from .summary import build_summary
 
 EXIT_PROBLEMS = 1
 EXIT_INTERNAL = 70
@@ -34,12 +37,27 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--out", type=Path, default=None, help="output folder (default: build/)")
     build_cmd.add_argument("--edition", metavar="SLUG", default=None,
                            help="build only this client edition (of the guide named)")
+    build_cmd.add_argument("--article", dest="articles", nargs="+", action="extend",
+                           metavar="SLUG", default=None,
+                           help="a proof of only these articles (of the guide named), "
+                                "build/<guide>-proof.pdf")
     build_cmd.add_argument("--strict", action="store_true",
                            help="treat every warning as an error (nothing is written)")
     build_cmd.add_argument("--jobs", "-j", type=_positive, default=None, metavar="N",
                            help="lay out on N cores (default: all)")
     build_cmd.add_argument("--no-cache", dest="cache", action="store_false",
                            help="lay out every page anew, ignoring and not updating .cache/")
+    serve_cmd = commands.add_parser(
+        "serve", parents=[common], help="preview the guides in a browser, live",
+        description="Show the guides as web pages that follow every saved change.")
+    serve_cmd.add_argument("--port", type=_port, default=8000,
+                           help="port to listen on (default: 8000; 0: any free port)")
+    serve_cmd.add_argument("--host", default="127.0.0.1",
+                           help="address to listen on (default: 127.0.0.1, this machine only)")
+    init_cmd = commands.add_parser(
+        "init", parents=[common], help="start a new project in a new folder",
+        description="Make a project with one category, article, guide and client to start from.")
+    init_cmd.add_argument("directory", type=Path, metavar="DIR", help="the new project's folder")
     commands.add_parser("list", parents=[common], help="list guides and categories")
     commands.add_parser("check", parents=[common],
                         help="validate every article and guide without rendering")
@@ -68,8 +86,34 @@ def _positive(text: str) -> int:
     return int(text)
 
 
+def _port(text: str) -> int:
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a port number (0 to 65535)")
+    return int(text)
+
+
+def _serve(root: Path, args: argparse.Namespace) -> int:
+    from .serve import serve
+
+    serve(root, args.host, args.port, ready=lambda message: print(message, flush=True))
+    return 0
+
+
+def _init(args: argparse.Namespace) -> int:
+    from .init_project import init_project
+
+    written = init_project(args.directory)
+    for path in written:
+        print(f"wrote {shown_path(path)}")
+    folder = shlex.quote(str(args.directory))
+    print(f"\nNext: cd {folder} && make serve   (a preview at http://127.0.0.1:8000)\n"
+          f"      cd {folder} && make pdf     (build/hetong-shouce.pdf; see {folder}/README.md)")
+    return 0
+
+
 def _report(problems, stream=sys.stderr) -> None:
-    for problem in problems:
+    """Each problem once (an article in two guides is checked twice, and said once)."""
+    for problem in dict.fromkeys(problems):
         print(problem, file=stream)
 
 
@@ -92,7 +136,9 @@ def _list(root: Path) -> int:
 def _check(root: Path) -> int:
     problems = check(root)
     _report(problems.items)
-    errors, warnings = len(problems.errors), len(problems.warnings)
+    unique = list(dict.fromkeys(problems.items))
+    errors = sum(not p.warning for p in unique)
+    warnings = len(unique) - errors
     print(f"{errors} error(s), {warnings} warning(s)", file=sys.stderr)
     return EXIT_PROBLEMS if errors else 0
 
@@ -102,12 +148,15 @@ def _build(root: Path, args: argparse.Namespace) -> int:
     out = args.out if args.out is not None else root / "build"
     if args.edition and len(args.guides) != 1:
         raise GuideError("--edition needs exactly one GUIDE: guidebuilder build GUIDE --edition SLUG")
+    if args.articles and len(args.guides) != 1:
+        raise GuideError("--article needs exactly one GUIDE: guidebuilder build GUIDE --article SLUG")
+    started = time.monotonic()
     outputs, warnings = build(root, args.guides, formats, out, strict=args.strict,
                               edition=args.edition,
-                              jobs=args.jobs, cache=args.cache)
+                              jobs=args.jobs, cache=args.cache, articles=args.articles)
     _report(warnings)
-    for path in outputs:
-        print(f"wrote {shown_path(path)}")
+    for line in build_summary(outputs, time.monotonic() - started, len(warnings)):
+        print(line)
     return 0
 
 
@@ -177,6 +226,10 @@ def main(argv: list[str] | None = None) -> int:
             return _check(root)
         if args.command == "import":
             return _import(root, args)
+        if args.command == "init":
+            return _init(args)
+        if args.command == "serve":
+            return _serve(root, args)
         return _build(root, args)
     except GuideError as exc:
         _report(exc.problems)

@@ -170,8 +170,10 @@ def client_paths(root: Path) -> list[Path]:
     return sorted([*folder.glob("*.yml"), *folder.glob("*.yaml")]) if folder.is_dir() else []
 
 
-def add_client_editions(guides: list[Guide], root: Path, problems: Problems) -> list[Guide]:
-    """Editions from `clients/<slug>.yml`, for the guides each names (`guides:`; default all)."""
+def add_client_editions(guides: list[Guide], root: Path, problems: Problems,
+                        unread: frozenset[str] = frozenset()) -> list[Guide]:
+    """Editions from `clients/<slug>.yml`, for the guides each names (`guides:`; default all).
+    A guide in `unread` (its file has errors, already reported) is skipped without a word."""
     by_name = {g.name: g for g in guides}
     extra: dict[str, list[Edition]] = {name: [] for name in by_name}
     for path in client_paths(root):
@@ -185,6 +187,8 @@ def add_client_editions(guides: list[Guide], root: Path, problems: Problems) -> 
             problems.error("'guides' is a list of guide names", path, meta.line("guides"))
             continue
         for name in wanted:
+            if str(name) in unread:
+                continue
             if str(name) not in by_name:
                 problems.error(f"no guide named '{name}'", path, meta.line("guides"))
                 continue

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from .errors import GuideError
+from .yaml_errors import continued_item, duplicate_key, explain
 
 FENCE = "---"
 
@@ -49,17 +50,24 @@ def parse_yaml_mapping(text: str, path: Path, first_line: int = 1) -> Located:
         node = yaml.compose(text, Loader=_Loader)
         data = yaml.load(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        # the context mark is where the broken construct starts, which is where to look
-        mark = exc.context_mark or exc.problem_mark
-        line = first_line + mark.line if mark else first_line
-        reason = "; ".join(filter(None, [exc.context, exc.problem])) or "cannot be parsed"
-        raise GuideError(f"invalid YAML: {reason}", path, line) from None
+        mistake = explain(exc, text)
+        raise GuideError(f"invalid YAML: {mistake.message}", path,
+                         first_line + mistake.line - 1) from None
     except yaml.YAMLError as exc:
         raise GuideError(f"invalid YAML: {exc}", path, first_line) from None
     if data is None:
         return Located({})
     if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
         raise GuideError("expected a mapping of 'key: value' lines", path, first_line)
+    continued = continued_item(node, text)
+    if continued is not None:
+        raise GuideError(f"invalid YAML: {continued.message}", path,
+                         first_line + continued.line - 1)
+    twice = duplicate_key(node)
+    if twice is not None:
+        key, first, second = twice
+        raise GuideError(f"'{key}' is written twice (also on line {first_line + first}): "
+                         "keep one", path, first_line + second)
     key_lines: dict[str, int] = {}
     item_lines: dict[str, list[int]] = {}
     for key_node, value_node in node.value:

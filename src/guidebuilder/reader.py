@@ -166,6 +166,9 @@ def read_article(path: Path, root: Path, category: Category, converter: Converte
     for written in clean.missing:
         problems.error(f"image '{written}' not found", path,
                        _line_of(document.body, written, document.body_line))
+    for written, wrong in clean.invalid:
+        problems.error(f"image '{written}' {wrong}", path,
+                       _line_of(document.body, written, document.body_line))
     removed = [(_line_of(document.body, written, document.body_line) or 0, written, what)
                for written, what in clean.removed]
     for line, written, what in sorted(removed):
@@ -213,8 +216,10 @@ def read_category(folder: Path, problems: Problems) -> Category:
         return Category(name=folder.name, folder=folder.name)
 
 
-def read_corpus(root: Path, problems: Problems) -> Corpus:
-    """Every category folder under `root/articles` and every article in it, in file-name order."""
+def read_corpus(root: Path, problems: Problems, read=None) -> Corpus:
+    """Every category folder under `root/articles` and every article in it, in file-name order.
+    `read` stands in for read_article (the preview's reuses articles that did not change)."""
+    read = read or read_article
     articles_dir = root / "articles"
     if not articles_dir.is_dir():
         raise GuideError(f"no 'articles' folder in {root} (use --root to name the project folder)")
@@ -232,7 +237,7 @@ def read_corpus(root: Path, problems: Problems) -> Corpus:
             problems.error(f"folder name '{folder.name}' may hold only ASCII letters, digits, - "
                            "and _ (name the category in its _category.yml: name: 信用卡)", folder)
         for path in files:
-            article = read_article(path, root, category, converter, problems)
+            article = read(path, root, category, converter, problems)
             if article is not None:
                 articles.append(article)
             else:

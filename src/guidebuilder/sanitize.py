@@ -18,6 +18,8 @@ from urllib.parse import quote, unquote, urlsplit
 
 import nh3
 
+from .images import content_problem
+
 TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup", "dd",
     "del", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6",
@@ -50,6 +52,7 @@ class CleanArticle:
     html: str
     images: list[str] = field(default_factory=list)  # relative to articles/
     missing: list[str] = field(default_factory=list)  # image paths as written, not found
+    invalid: list[tuple[str, str]] = field(default_factory=list)  # (as written, what is wrong)
     removed: list[tuple[str, str]] = field(default_factory=list)  # (as written, what it was)
 
 
@@ -80,6 +83,10 @@ def clean_article_html(html: str, id_prefix: str, article_dir: Path, articles_ro
         if posixpath.splitext(relative)[1].lower() not in IMAGE_TYPES:
             result.removed.append((src, "an image type that e-book readers cannot show "
                                         f"(use {', '.join(sorted(IMAGE_TYPES))})"))
+            return None
+        wrong = content_problem(real)
+        if wrong:
+            result.invalid.append((src, wrong))
             return None
         result.images.append(relative)
         return quote(relative)

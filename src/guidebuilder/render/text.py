@@ -8,6 +8,7 @@ import re
 
 from .. import fonts
 from ..errors import GuideError, Problem
+from ..locate import line_containing
 from ..model import Book, Edition
 from ..theme import Theme
 from .chunks import chunk_html, whole_book
@@ -38,10 +39,12 @@ def check_text(book: Book, theme: Theme, clients: list[Edition | None]) -> None:
         here = sorted(c for c in absent if c in text)
         if here:
             remaining -= set(here)
-            problems.append(Problem(f"{_chars(here)} {in_fonts}", article.path))
+            problems.append(Problem(f"{_chars(here)} {in_fonts}", article.path,
+                                    line_containing(article.path, here)))
     if remaining:
         problems.append(Problem(f"{_chars(sorted(remaining))} {in_fonts}, in the guide or "
-                                "theme text", book.guide.path))
+                                "theme text", book.guide.path,
+                                line_containing(book.guide.path, sorted(remaining))))
     for client in clients:
         if client is None:
             continue
