@@ -27,6 +27,8 @@ from weasyprint.text.ffi import TO_UNITS, ffi, pango
 __all__ = ["install", "is_justifiable"]
 
 _WIDE_AMBIGUOUS = frozenset("“”‘’…—·")
+WIDEST_SHARE = 0.15
+"""Above this (in em) between Chinese characters, a line's Latin letters take a share too."""
 
 
 def is_justifiable(char: str) -> bool:
@@ -53,8 +55,9 @@ def _text_boxes(box):
                 yield from _text_boxes(child)
 
 
-def _opportunities(text: str) -> list[int]:
-    return [i for i, char in enumerate(text) if is_justifiable(char)]
+def _opportunities(text: str, every: bool = False) -> list[int]:
+    return [i for i, char in enumerate(text)
+            if char != "\u200b" and (every or is_justifiable(char))]
 
 
 def _spaced_layout(context, box, share: float, found: list[int]):
@@ -82,11 +85,11 @@ class _Share:
     fixed: float = 0.0  # what spacing the box's text changes by itself (kerning dropped)
 
 
-def _plan(context, line) -> list[_Share]:
+def _plan(context, line, every: bool) -> list[_Share]:
     texts = list(_text_boxes(line))
     plans = []
     for box in texts:
-        found = _opportunities(box.text)
+        found = _opportunities(box.text, every)
         if not found:
             continue
         leads, trails = found[0] == 0, found[-1] == len(box.text) - 1
@@ -132,10 +135,21 @@ _weasyprint_set_text = line_break.Layout.set_text
 
 
 def justify_line(context, line, extra_width):
-    if extra_width <= 0 or line.style["direction"] == "rtl" or not _has_chinese(line):
+    """Justify a line between its characters if it holds Chinese text, or if it has no space
+    to widen (a line of a long URL); otherwise as WeasyPrint does."""
+    if extra_width <= 0 or line.style["direction"] == "rtl":
         return _weasyprint_justify_line(context, line, extra_width)
-    plans = _plan(context, line)
+    every = False
+    if not _has_chinese(line):
+        if inline.count_expandable_spaces(line):
+            return _weasyprint_justify_line(context, line, extra_width)
+        every = True
+    plans = _plan(context, line, every)
     weight = sum(p.shares + p.edges for p in plans)
+    if not every and weight > 0 and extra_width / weight > WIDEST_SHARE * line.style["font_size"]:
+        every = True  # a few Chinese characters on a line of Latin: spread over all of them
+        plans = _plan(context, line, every)
+        weight = sum(p.shares + p.edges for p in plans)
     if weight <= 0:
         return _weasyprint_justify_line(context, line, extra_width)
     trial = extra_width / weight

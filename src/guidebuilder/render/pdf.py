@@ -20,6 +20,7 @@ from ..errors import GuideError
 from ..model import Book
 from ..theme import Theme
 from .footnotes import footnotes_at_calls
+from .typeset import breakable_urls
 from .chunks import Chunk, chunk_html, page_digits, plan_chunks, whole_book
 from .layout_cache import LayoutCache
 from .pdf_furniture import (WITHOUT_FURNITURE, ChunkPages, OnePieceNeeded, check_furniture,
@@ -72,7 +73,7 @@ def print_stylesheets(book: Book, theme: Theme, print_mode: bool | None = None) 
 
 def _job(html: str, book: Book, theme: Theme, root: Path, extra_css: str,
          print_mode: bool | None = None, identity: str = "guidebuilder") -> LayoutJob:
-    return LayoutJob(html, print_stylesheets(book, theme, print_mode),
+    return LayoutJob(breakable_urls(html), print_stylesheets(book, theme, print_mode),
                      f"@page {{ size: {book.guide.page_size}; }}\n{extra_css}",
                      (root / "articles").as_uri() + "/",
                      (root / "articles", *theme.folders), identity)

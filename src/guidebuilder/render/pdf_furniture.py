@@ -23,7 +23,7 @@ MARGIN_BOXES = ("top-left-corner", "top-left", "top-center", "top-right", "top-r
                 "bottom-right", "bottom-center", "bottom-left", "bottom-left-corner",
                 "left-bottom", "left-middle", "left-top")
 
-WITHOUT_FURNITURE = ("@page { %s }\n.page-ref { visibility: hidden !important; }\n"
+WITHOUT_FURNITURE = ("@page { %s }\n.page-ref { color: transparent !important; }\n"
                      % " ".join(f"@{box} {{ content: none !important; }}" for box in MARGIN_BOXES))
 """Added to a chunk's stylesheets: its pages carry the text only."""
 

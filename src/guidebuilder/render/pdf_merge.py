@@ -62,12 +62,14 @@ def merge(placed: list[ChunkPages], furniture: list[Furniture]) -> Merged:
             for chunk, source in zip(placed[1:], sources[1:]):
                 book.pages.extend(list(source.pages)[:chunk.kept])
         pages = sum(group.count for group in furniture)
+        slots = _slots(placed)
         with tqdm(total=pages, desc="merge", unit="page", disable=None, leave=False) as bar:
             for group, source in zip(furniture, overlays):
                 overlay = _Overlay(book, source)
                 for index in range(group.count):
-                    overlay.draw(book.pages[group.first - 1 + index],
-                                 source.pages[group.lead + index])
+                    number = group.first - 1 + index
+                    overlay.draw(book.pages[number], source.pages[group.lead + index],
+                                 slots.get(number, ()))
                 bar.update(group.count)
         anchors = book_anchors(placed)
         _destinations(book, anchors)
@@ -116,14 +118,85 @@ class _Overlay:
             self.renamed[_identity(resources)] = (names, renamed)
         return self.renamed[_identity(resources)]
 
-    def draw(self, page: pikepdf.Page, over: pikepdf.Page) -> None:
+    def draw(self, page: pikepdf.Page, over: pikepdf.Page, slots: tuple[Box, ...] = ()) -> None:
         names, renamed = self._resources(over.obj.Resources)
         drawing = []
         for operands, operator in pikepdf.parse_content_stream(over):
             drawing.append((
                 [names.get(str(o), o) if isinstance(o, Name) else o for o in operands], operator))
+        if slots:
+            numbers = [_take_text_in(drawing, slot, exact_left=False) for slot in slots]
+            _put_numbers_in_slots(self.book, page, slots, numbers)
         draw_on_page(self.book, page, pikepdf.unparse_content_stream(drawing), renamed,
                      self.merged, _identity(over.obj.Resources))
+
+
+def _slots(placed: list[ChunkPages]) -> dict[int, tuple[Box, ...]]:
+    """The page-number slots of the book (contents, "see page N"), by page index."""
+    found: dict[int, list[Box]] = {}
+    for chunk in placed:
+        for slot in chunk.refs.slots:
+            page, box = chunk.text.anchors[slot]
+            if page < chunk.kept:
+                found.setdefault(chunk.first - 1 + page, []).append(box)
+    return {page: tuple(boxes) for page, boxes in found.items()}
+
+
+_TEXT_STATE = {"gs", "rg", "g", "k", "cs", "scn", "sc"}
+Ops = list[tuple[list, pikepdf.Operator]]
+
+
+def _text_objects(ops: Ops):
+    """(start, end, x, y) of each text object (BT ... ET) and where its first Tm puts it."""
+    start = None
+    for index, (operands, operator) in enumerate(ops):
+        name = str(operator)
+        if name == "BT":
+            start, where = index, None
+        elif name == "Tm" and start is not None and where is None:
+            where = (float(operands[4]), float(operands[5]))
+        elif name == "ET" and start is not None:
+            if where is not None:
+                yield start, index, *where
+            start = None
+
+
+def _inside(x: float, y: float, slot: Box, exact_left: bool) -> bool:
+    x1, y1, x2, y2 = slot
+    return y1 <= y <= y2 and (abs(x - x1) < 0.5 if exact_left else x1 - 0.5 <= x <= x2 + 0.5)
+
+
+def _take_text_in(ops: Ops, slot: Box, exact_left: bool) -> Ops | None:
+    """Remove from `ops` the text object drawn in `slot` and return it, with the colour and
+    graphics state it is drawn in (None if there is none)."""
+    for start, end, x, y in _text_objects(ops):
+        if _inside(x, y, slot, exact_left):
+            state = {}
+            for operands, operator in ops[:start]:
+                if str(operator) in _TEXT_STATE:
+                    state[str(operator) if str(operator) == "gs" else "colour"] = (operands, operator)
+            taken = list(state.values()) + ops[start:end + 1]
+            del ops[start:end + 1]
+            return taken
+    return None
+
+
+def _put_numbers_in_slots(pdf: pikepdf.Pdf, page: pikepdf.Page, slots: tuple[Box, ...],
+                          numbers: list[Ops | None]) -> None:
+    """Draw each page number where its slot's invisible placeholder was drawn, so that it is
+    read (in content-stream order: text extraction, screen readers, search) where it stands."""
+    ops = list(pikepdf.parse_content_stream(page))
+    changed = False
+    for slot, number in zip(slots, numbers):
+        placeholder = next(((start, end) for start, end, x, y in _text_objects(ops)
+                            if _inside(x, y, slot, exact_left=True)), None)
+        if placeholder is None:
+            continue
+        start, end = placeholder
+        ops[start:end + 1] = number or []  # without one, the number is drawn with the furniture
+        changed = True
+    if changed:
+        page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(ops))
 
 
 def _identity(obj: pikepdf.Object) -> tuple[int, int] | bytes:

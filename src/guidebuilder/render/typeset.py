@@ -10,7 +10,9 @@ Han characters, and ends paragraphs on a line of one character. Following W3C cl
   width (`<span class="gb-halt">`, the fonts' `halt` feature): the first, or the second of two
   opening marks;
 - the last characters of a paragraph are kept together (`<span class="gb-nobreak">`), so
-  that its last line is never one or two characters long.
+  that its last line is never one or two characters long;
+- a long URL in running text may break anywhere (`<span class="gb-url">`), so that the line
+  before it is not left short.
 
 `typeset_html` applies all three to a rendered document (every template goes through it);
 `normalize_text` applies the first to plain text (e-book navigation labels, metadata).
@@ -32,6 +34,8 @@ FULL_WIDTH_MARKS = STOPS_AND_CLOSING + OPENING
 CHINESE = HAN + re.escape(FULL_WIDTH_MARKS) + "…—"
 KEEP_LAST = 3
 """Characters of a paragraph's end kept on one line."""
+LONG_URL = 24
+"""A URL in running text this long or longer may break anywhere (`<span class="gb-url">`)."""
 
 _URL = re.compile(r"(?:(?:https?|ftp)://|www\.|mailto:)[^\s<>\"'，。；：！？（）《》“”【】]+"
                   r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.ASCII)
@@ -157,6 +161,7 @@ _TOKEN = re.compile(r"<!--.*?-->|<[^>]*>", re.S)
 _TAG = re.compile(r"<\s*(/?)\s*([a-zA-Z][a-zA-Z0-9:-]*)([^>]*?)(/?)\s*>", re.S)
 _VERBATIM = {"code", "pre", "kbd", "samp", "var", "tt", "svg", "math", "script", "style",
              "textarea"}
+_ASIDE_CLASS = re.compile(r"""\bclass\s*=\s*["'][^"']*\bfootnote-text\b""")
 _VERBATIM_CLASS = re.compile(r"""\bclass\s*=\s*["'][^"']*\b(?:url|page-ref|gb-verbatim)\b""")
 _PARAGRAPHS = {"p", "li", "dd", "blockquote"}
 _BLOCKS = _PARAGRAPHS | {"div", "section", "article", "aside", "nav", "header", "footer", "h1",
@@ -170,6 +175,7 @@ class _Text:
     text: str
     ends_paragraph: bool = False
     after_block: bool = False  # a block boundary lies between it and the text before
+    aside: bool = False  # in a footnote call or note: not context for the text around it
     halts: set[int] = field(default_factory=set)
 
 
@@ -196,21 +202,57 @@ def _keep_from(text: str) -> int | None:
     return len(stripped) - KEEP_LAST
 
 
+def _long_urls(text: str) -> dict[int, int]:
+    """Start -> end of the URLs in a text long enough to need breaking anywhere."""
+    found = {}
+    for match in _URL.finditer(text):
+        url = _URL_TRAILING.sub("", match.group())
+        if len(url) >= LONG_URL:
+            found[match.start()] = match.start() + len(url)
+    return found
+
+
 def _emit(text: _Text, keep_last: bool) -> str:
     halts = text.halts
     keep_from = _keep_from(text.text) if keep_last and text.ends_paragraph else None
-    if not halts and keep_from is None:
+    urls = _long_urls(text.text) if "/" in text.text or "@" in text.text else {}
+    if not halts and keep_from is None and not urls:
         return html.escape(text.text, quote=False)
+    url_ends = set(urls.values())
     out = []
     for i, char in enumerate(text.text):
+        if i in url_ends:
+            out.append("</span>")
+        if i in urls:
+            out.append('<span class="gb-url">')
         if i == keep_from:
             out.append('<span class="gb-nobreak">')
         escaped = html.escape(char, quote=False)
         out.append(f'<span class="gb-halt">{escaped}</span>' if i in halts else escaped)
+    if len(text.text) in url_ends:
+        out.append("</span>")
     if keep_from is not None:
         end = len(text.text.rstrip())
         out.insert(len(out) - (len(text.text) - end), "</span>")
     return "".join(out)
+
+
+def _context(texts: list[_Text], index: int) -> tuple[str, str]:
+    """The texts before and after texts[index] in the same run of inline text, passing over
+    footnote calls and notes (and, from within one, over the text around it)."""
+    text = texts[index]
+
+    def near(step: int) -> str:
+        i = index
+        while True:
+            crossing = texts[i] if step < 0 else (texts[i + 1] if i + 1 < len(texts) else None)
+            i += step
+            if crossing is None or crossing.after_block or not 0 <= i < len(texts):
+                return ""
+            if texts[i].aside == text.aside:
+                return texts[i].text
+
+    return near(-1), near(1)
 
 
 def typeset_html(markup: str, normalize: bool = True, compress: bool = True,
@@ -219,6 +261,7 @@ def typeset_html(markup: str, normalize: bool = True, compress: bool = True,
     attributes, and verbatim elements (code, URLs, SVG) are left as they are."""
     tokens: list = []
     verbatim: list[str] = []
+    aside: list[str] = []
     last_text: _Text | None = None
     block_since_text = True
     for is_markup, token in _tokens(markup):
@@ -226,7 +269,7 @@ def typeset_html(markup: str, normalize: bool = True, compress: bool = True,
             if verbatim or not token.strip():
                 tokens.append(token)
                 continue
-            text = _Text(html.unescape(token), after_block=block_since_text)
+            text = _Text(html.unescape(token), after_block=block_since_text, aside=bool(aside))
             tokens.append(text)
             last_text = text
             block_since_text = False
@@ -241,6 +284,10 @@ def typeset_html(markup: str, normalize: bool = True, compress: bool = True,
             if name == verbatim[-1] and not self_closing and name not in _VOID:
                 verbatim.pop() if closing else verbatim.append(name)
             continue
+        if aside and name == aside[-1] and not self_closing:
+            aside.pop() if closing else aside.append(name)
+        elif not closing and not self_closing and (name == "sup" or _ASIDE_CLASS.search(attributes)):
+            aside.append(name)
         if not closing and not self_closing and name not in _VOID and (
                 name in _VERBATIM or _VERBATIM_CLASS.search(attributes)):
             verbatim.append(name)
@@ -255,20 +302,36 @@ def typeset_html(markup: str, normalize: bool = True, compress: bool = True,
     texts = [t for t in tokens if isinstance(t, _Text)]
     if normalize:
         for i, text in enumerate(texts):
-            before = texts[i - 1].text if i else ""
-            after = texts[i + 1].text if i + 1 < len(texts) else ""
-            text.text = normalize_text(text.text, before, after)
+            text.text = normalize_text(text.text, *_context(texts, i))
     if compress:
         for i, text in enumerate(texts):
             text.halts |= halt_positions(text.text)
             following = texts[i + 1] if i + 1 < len(texts) else None
-            if following and not following.after_block and text.text and following.text:
+            if (following and not following.after_block and following.aside == text.aside
+                    and text.text and following.text):
                 side = _halt_side(text.text[-1], following.text[0])
                 if side == 0:
                     text.halts.add(len(text.text) - 1)
                 elif side == 1:
                     following.halts.add(0)
     return "".join(_emit(t, keep_last) if isinstance(t, _Text) else t for t in tokens)
+
+
+_URL_SPAN = re.compile(r'(<span class="gb-url">)(.*?)(</span>)', re.S)
+_CHARACTER = re.compile(r"&#?\w+;|.", re.S)  # a character of escaped HTML text
+
+
+def breakable_urls(markup: str) -> str:
+    """For print: a zero-width space between the characters of each long URL, so that the
+    line breaks where the measure ends (WeasyPrint breaks a word only when nothing else fits).
+    It is not drawn, so the PDF's text is the URL; the e-book, where a URL is copied, has none."""
+    def spaced(match: re.Match) -> str:
+        text = match.group(2)
+        if "<" in text:
+            return match.group()
+        return match.group(1) + "\u200b".join(_CHARACTER.findall(text)) + match.group(3)
+
+    return _URL_SPAN.sub(spaced, markup)
 
 
 def typeset_book(book):
