@@ -70,6 +70,7 @@ def body_of(path: Path, size: str) -> tuple[list[t.Line], list[t.Line], float, f
     ("写信到 lawyer@firm.example ,谢谢", "写信到 lawyer@firm.example，谢谢"),
     ("文件名是合同.pdf", "文件名是合同.pdf"),
     ("他说: “好” 。", "他说：“好”。"),
+    ('以"系统原因"为由, 他说"OK"', "以“系统原因”为由，他说\"OK\""),
 ])
 def test_punctuation_in_chinese_context_is_full_width(text, expected):
     assert normalize_text(text) == expected

@@ -24,6 +24,8 @@ from weasyprint.layout import inline
 from weasyprint.text import line_break
 from weasyprint.text.ffi import TO_UNITS, ffi, pango
 
+from ..errors import GuideError
+
 __all__ = ["install", "is_justifiable"]
 
 _WIDE_AMBIGUOUS = frozenset("“”‘’…—·")
@@ -82,7 +84,6 @@ class _Share:
     found: list[int]
     shares: float  # letter spacings inside the box (Pango drops the halves at its ends)
     edges: float  # halves before and after the box, given as space between boxes
-    fixed: float = 0.0  # what spacing the box's text changes by itself (kerning dropped)
 
 
 def _plan(context, line, every: bool) -> list[_Share]:
@@ -152,11 +153,7 @@ def justify_line(context, line, extra_width):
         weight = sum(p.shares + p.edges for p in plans)
     if weight <= 0:
         return _weasyprint_justify_line(context, line, extra_width)
-    trial = extra_width / weight
-    for plan in plans:  # spaced text loses its kerning: measure what that costs
-        _, width = _spaced_layout(context, plan.box, trial, plan.found)
-        plan.fixed = width - plan.box.width - trial * plan.shares
-    share = (extra_width - sum(p.fixed for p in plans)) / weight
+    share = extra_width / weight
     texts = list(_text_boxes(line))
     _spread(context, line, share, 0, {"first": texts[0], **{id(p.box): p for p in plans}})
 
@@ -182,6 +179,7 @@ def set_text(self, text, justify=False):
 def install() -> None:
     """Switch WeasyPrint to inter-character justification (idempotent)."""
     if not weasyprint.__version__.startswith("70."):
-        raise RuntimeError(f"cjk_justify is written for WeasyPrint 70, not {weasyprint.__version__}")
+        raise GuideError(f"guidebuilder's Chinese justification is written for WeasyPrint 70, "
+                         f"and WeasyPrint {weasyprint.__version__} is installed: run 'make install'")
     inline.justify_line = justify_line
     line_break.Layout.set_text = set_text

@@ -3,7 +3,8 @@
 Real web text mixes half-width punctuation into Chinese (`第3条,如下:`), puts spaces between
 Han characters, and ends paragraphs on a line of one character. Following W3C clreq:
 
-- `,:;?!()` next to a Han character become `，：；？！（）`, and spaces (and line breaks of
+- `,:;?!()` next to a Han character become `，：；？！（）` (and `"…"` around Chinese
+  `“…”`), and spaces (and line breaks of
   the source) between Chinese characters and around full-width marks go; never inside URLs,
   code, numbers (`1,000`, `10:30`) or Latin text;
 - of two adjacent marks whose blank halves meet (`”“`, `》，`, `。”`), one is set at half
@@ -14,15 +15,21 @@ Han characters, and ends paragraphs on a line of one character. Following W3C cl
 - a long URL in running text may break anywhere (`<span class="gb-url">`), so that the line
   before it is not left short.
 
-`typeset_html` applies all three to a rendered document (every template goes through it);
-`normalize_text` applies the first to plain text (e-book navigation labels, metadata).
+`typeset_html` applies them to a rendered document (every template goes through it);
+`normalize_text` applies the first to plain text (e-book navigation labels, metadata), and
+`breakable_urls` lets long URLs break in print.
 """
 
 from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..model import Book, Guide
+    from ..theme import Theme
 
 HAN = (r"\u2e80-\u2fdf\u3005-\u3007\u3021-\u3029\u3038-\u303b\u3400-\u4dbf\u4e00-\u9fff"
        r"\uf900-\ufaff\U00020000-\U0003ffff")
@@ -31,7 +38,6 @@ STOPS_AND_CLOSING = "，。、：；！？”’）》〉」』】〕〗〙"
 OPENING = "“‘（《〈「『【〔〖〘"
 """Marks set in the right half: the blank is before."""
 FULL_WIDTH_MARKS = STOPS_AND_CLOSING + OPENING
-CHINESE = HAN + re.escape(FULL_WIDTH_MARKS) + "…—"
 KEEP_LAST = 3
 """Characters of a paragraph's end kept on one line."""
 LONG_URL = 24
@@ -47,6 +53,7 @@ _SPACES_AROUND_MARK = re.compile(
     f"(?<=[{re.escape(FULL_WIDTH_MARKS)}]){_SPACES}(?=\\S)|(?<=\\S){_SPACES}(?=[{re.escape(FULL_WIDTH_MARKS)}])")
 _HALF_WIDTH = re.compile(r"[.,:;?!()]")
 _PAIRED = re.compile(r"\(([^()\n]*)\)")
+_QUOTED = re.compile(r'"([^"\n]*)"')
 _FULL = {".": "。", ",": "，", ":": "：", ";": "；", "?": "？", "!": "！", "(": "（", ")": "）"}
 
 
@@ -73,7 +80,12 @@ def _punctuation(text: str) -> str:
             return f"（{inner}）"
         return match.group()
 
-    text = _PAIRED.sub(paired, text)
+    def quoted(match: re.Match) -> str:
+        if _HAN.search(match.group(1)):
+            return f"“{match.group(1)}”"
+        return match.group()
+
+    text = _QUOTED.sub(quoted, _PAIRED.sub(paired, text))
     if not _HALF_WIDTH.search(text):
         return text
     out = []
@@ -122,7 +134,7 @@ def normalize_text(text: str, before: str = "", after: str = "") -> str:
     return "".join(result)
 
 
-def normalizes_punctuation(guide, theme) -> bool:
+def normalizes_punctuation(guide: Guide, theme: Theme) -> bool:
     """A guide's `normalize_punctuation`, else its theme's option of that name (default on)."""
     if guide.normalize_punctuation is not None:
         return guide.normalize_punctuation
@@ -163,7 +175,7 @@ _VERBATIM = {"code", "pre", "kbd", "samp", "var", "tt", "svg", "math", "script",
              "textarea"}
 _ASIDE_CLASS = re.compile(r"""\bclass\s*=\s*["'][^"']*\bfootnote-text\b""")
 _VERBATIM_CLASS = re.compile(r"""\bclass\s*=\s*["'][^"']*\b(?:url|page-ref|gb-verbatim)\b""")
-_PARAGRAPHS = {"p", "li", "dd", "blockquote"}
+_PARAGRAPHS = {"p", "li", "dd", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6"}
 _BLOCKS = _PARAGRAPHS | {"div", "section", "article", "aside", "nav", "header", "footer", "h1",
                          "h2", "h3", "h4", "h5", "h6", "ul", "ol", "dl", "dt", "table", "tr",
                          "td", "th", "body", "html", "br", "hr", "figure", "figcaption"}
@@ -334,11 +346,9 @@ def breakable_urls(markup: str) -> str:
     return _URL_SPAN.sub(spaced, markup)
 
 
-def typeset_book(book):
+def typeset_book(book: Book) -> Book:
     """The book with the plain text that reaches a reader outside the templates (e-book
     navigation, metadata, bookmarks) set as Chinese text too."""
-    from dataclasses import replace
-
     def text(value):
         return normalize_text(value) if value else value
 
