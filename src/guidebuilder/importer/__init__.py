@@ -42,12 +42,13 @@ class Source:
     name: str  # as `imported_from` records it
     path: Path | None = None
     data: bytes | None = None
+    content_type: str | None = None  # a fetched page's, as the site sent it
 
 
 @dataclass(frozen=True)
 class PageReport:
     source: str
-    outcome: str  # new, updated, unchanged, refused or failed
+    outcome: str  # new, updated, unchanged, refused, failed, or skipped (a web address not asked)
     path: Path | None = None
     found: tuple[str, ...] = ()
     missing: tuple[str, ...] = ()
@@ -65,7 +66,9 @@ class ImportReport:
 
     @property
     def ok(self) -> bool:
-        return not any(p.outcome in ("failed", "refused") for p in self.pages)
+        """Nothing failed or refused, and something was imported (or found unchanged)."""
+        done = any(p.outcome in ("new", "updated", "unchanged") for p in self.pages)
+        return done and not any(p.outcome in ("failed", "refused") for p in self.pages)
 
 
 def sources_from(arguments: list[str], read_stdin: Callable[[], bytes]) -> list[Source]:
@@ -103,7 +106,7 @@ def read_page(source: Source, as_of: AsOf | None) -> Page:
         page, charset, saved_from = html_part(data)
         text, encoding = decode(page, html=True, mime_charset=charset)
         return read_html_page(text, source.name, f"{encoding}, from MHTML", as_of, saved_from)
-    is_html = suffix in HTML_SUFFIXES or (
+    is_html = source.content_type in ("text/html", "application/xhtml+xml") or suffix in HTML_SUFFIXES or (
         suffix not in TEXT_SUFFIXES and data.lstrip()[:200].lower().startswith((b"<!doctype", b"<html", b"<head", b"<meta", b"<?xml")))
     text, encoding = decode(data, html=is_html)
     reader = read_html_page if is_html else read_text_capture
@@ -172,7 +175,7 @@ def _write(source: Source, placement: Placement, index: RelatedIndex, into: Path
         reason = edited_since_import(path)
         if reason and not force:
             problems.append(Problem(f"{_relative(path, into)} is not replaced: {reason} "
-                                    "(use --force to replace it)", Path(source.shown)))
+                                    "(use --force to replace it)", _where(source)))
             return PageReport(outcome="refused", problems=tuple(problems), **report)
         if path.read_bytes() == text.encode("utf-8"):
             return PageReport(outcome="unchanged", problems=tuple(problems), **report)
@@ -186,7 +189,12 @@ def _write(source: Source, placement: Placement, index: RelatedIndex, into: Path
 
 
 def _problem(source: Source, message: str, line: int | None) -> Problem:
-    return Problem(message, Path(source.shown), line, warning=True)
+    return Problem(message, _where(source), line, warning=True)
+
+
+def _where(source: Source) -> Path | str:
+    """A saved file's path, or a fetched page's address as it is."""
+    return source.shown if "://" in source.shown else Path(source.shown)
 
 
 def _failed(source: Source, exc: Exception, page: Page | None = None) -> PageReport:
@@ -200,7 +208,7 @@ def _failed(source: Source, exc: Exception, page: Page | None = None) -> PageRep
     problems = []
     if page is not None:
         problems += [_problem(source, note.message, note.line) for note in page.notes]
-    problems += [Problem(m, Path(source.shown)) for m in messages]
+    problems += [Problem(m, _where(source)) for m in messages]
     return PageReport(source=source.shown, outcome="failed",
                       found=page.found() if page else (),
                       missing=page.missing() if page else (),

@@ -1,0 +1,274 @@
+"""A website address -> the pages to import: `guidebuilder import URL`.
+
+The address is a sitemap (or sitemap index) or a listing page. The article addresses it leads
+to are filtered (the site's host only, robots.txt, `--include`, `--limit`), then fetched, or
+read from `.cache/import/` when the site says they have not changed. What comes out is the same
+`Source` a saved file gives, so a fetched page is read, placed and reported like a saved one;
+an address that could not be fetched, or was not asked for, gets its own line in the report.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urldefrag
+
+from ..errors import GuideError, Problem
+from . import ImportReport, PageReport, Progress, Source, _identity
+from .crawl_cache import CachedPage, CrawlCache
+from .fetch import Fetcher, FetchPolicy, Response, SiteGate
+from .listing import read_listing
+from .robots import Robots, read_robots
+from .sitemap import SitemapEntry, looks_like_sitemap, read_sitemap
+
+HTML_TYPES = {"text/html", "application/xhtml+xml"}
+MAX_SITEMAP_DEPTH = 3
+MAX_LISTING_PAGES = 500
+
+
+@dataclass(frozen=True)
+class WebOptions:
+    allowed_hosts: tuple[str, ...] = ()
+    include: re.Pattern[str] | None = None
+    limit: int | None = None
+    policy: FetchPolicy = FetchPolicy()
+
+
+@dataclass
+class WebBatch:
+    """What the site gave: pages to import, and a report line for each address that gave none."""
+
+    sources: list[Source] = field(default_factory=list)
+    reports: list[PageReport] = field(default_factory=list)
+    order: dict[str, int] = field(default_factory=dict)  # address -> its place in the report
+    left_out_by_include: int = 0
+    fetched: int = 0  # pages downloaded
+    not_modified: int = 0  # pages the site said had not changed (304)
+    not_asked: int = 0  # pages read from the cache without a request
+
+    def note(self, url: str) -> None:
+        self.order.setdefault(url, len(self.order))
+
+    def fail(self, url: str, message: str, outcome: str = "failed") -> None:
+        self.note(url)
+        self.reports.append(PageReport(source=url, outcome=outcome,
+                                       problems=(Problem(message, url),)))
+
+
+def is_web_address(argument: str) -> bool:
+    return argument.lower().startswith(("http://", "https://"))
+
+
+def fetch_site(start_url: str, cache: CrawlCache, options: WebOptions,
+               progress: Progress = _identity, batch: WebBatch | None = None) -> WebBatch:
+    batch = batch if batch is not None else WebBatch()
+    gate = SiteGate(start_url, options.allowed_hosts)
+    with Fetcher(gate, options.policy) as fetcher:
+        try:
+            robots = read_robots(fetcher, start_url)
+        except GuideError as exc:
+            batch.fail(start_url, exc.problems[0].message)
+            return batch
+        if robots.crawl_delay:
+            fetcher.rate.slow_to(robots.crawl_delay)
+        crawl = _Crawl(fetcher, robots, cache, options, batch, cache.begin_run([start_url]))
+        entries = crawl.discover(start_url)
+        if entries is None:
+            return batch
+        crawl.fetch_pages(entries, progress)
+    return batch
+
+
+class _Crawl:
+    def __init__(self, fetcher: Fetcher, robots: Robots, cache: CrawlCache, options: WebOptions,
+                 batch: WebBatch, interrupted_run: float | None) -> None:
+        self.fetcher = fetcher
+        self.robots = robots
+        self.cache = cache
+        self.options = options
+        self.batch = batch
+        self.interrupted_run = interrupted_run
+
+    def _refusal(self, url: str) -> str | None:
+        if why := self.fetcher.gate.refusal(url):
+            return why
+        if not self.robots.allows(url):
+            return "robots.txt asks robots to keep out of it; not asked"
+        return None
+
+    def _get(self, url: str) -> Response | None:
+        """A sitemap or listing page, always asked anew; None (reported) if it fails."""
+        if why := self._refusal(url):
+            self.batch.fail(url, why)
+            return None
+        try:
+            return self.fetcher.get(url)
+        except GuideError as exc:
+            self.batch.fail(url, exc.problems[0].message)
+            return None
+
+    # --- which pages ----------------------------------------------------------------------
+
+    def discover(self, start_url: str) -> list[SitemapEntry] | None:
+        response = self._get(start_url)
+        if response is None:
+            return None
+        if looks_like_sitemap(response.body):
+            found = self._sitemap(start_url, response.body, 0, set())
+        elif _is_html(response):
+            found = self._listing(start_url, response)
+        else:
+            self.batch.fail(start_url, f"neither a sitemap nor an HTML page "
+                                       f"({response.content_type or 'no content type'})")
+            return None
+        return self._filtered(found)
+
+    def _sitemap(self, url: str, body: bytes, depth: int, seen: set[str]) -> list[SitemapEntry]:
+        seen.add(url)
+        try:
+            sitemap = read_sitemap(body)
+        except GuideError as exc:
+            problem = exc.problems[0]
+            where = f"line {problem.line}: " if problem.line else ""
+            self.batch.fail(url, where + problem.message)
+            return []
+        entries = list(sitemap.pages)
+        for child in sitemap.sitemaps:
+            if child.url in seen:
+                continue
+            if depth + 1 >= MAX_SITEMAP_DEPTH:
+                self.batch.fail(child.url, f"a sitemap nested more than {MAX_SITEMAP_DEPTH} deep; not read")
+                continue
+            response = self._get(child.url)
+            if response is not None:
+                entries += self._sitemap(child.url, response.body, depth + 1, seen)
+        return entries
+
+    def _listing(self, start_url: str, first: Response) -> list[SitemapEntry]:
+        listing = read_listing(first.body, first.final_url)
+        if not listing.articles:  # not a listing: the page is an article itself
+            return [SitemapEntry(start_url)]
+        articles = list(listing.articles)
+        seen = {start_url, first.final_url}
+        queue = [u for u in listing.more_pages if u not in seen]
+        while queue and len(seen) < MAX_LISTING_PAGES:
+            if self.options.limit is not None and len(dict.fromkeys(articles)) >= self.options.limit * 2:
+                break
+            url = queue.pop(0)
+            if url in seen:
+                continue
+            seen.add(url)
+            if self._refusal(url):
+                continue  # a listing page the site keeps robots out of is just not read
+            response = self._get(url)
+            if response is None or not _is_html(response):
+                continue
+            more = read_listing(response.body, response.final_url)
+            articles += more.articles
+            queue += [u for u in more.more_pages if u not in seen]
+        return [SitemapEntry(u) for u in articles]
+
+    def _filtered(self, entries: list[SitemapEntry]) -> list[SitemapEntry]:
+        kept: dict[str, SitemapEntry] = {}
+        for entry in entries:
+            url = urldefrag(entry.url.strip())[0]
+            if url in kept or url in self.batch.order:
+                continue
+            if self.options.include is not None and not self.options.include.search(url):
+                self.batch.left_out_by_include += 1
+                continue
+            if why := self._refusal(url):
+                self.batch.fail(url, why, outcome="skipped")
+                continue
+            if self.options.limit is not None and len(kept) >= self.options.limit:
+                continue
+            kept[url] = SitemapEntry(url, entry.lastmod)
+            self.batch.note(url)
+        return list(kept.values())
+
+    # --- the pages themselves -------------------------------------------------------------
+
+    def fetch_pages(self, entries: list[SitemapEntry], progress: Progress) -> None:
+        workers = max(1, self.options.policy.concurrency)
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            results = pool.map(self._page, entries)
+            for entry, result in progress(zip(entries, results), len(entries), "fetching"):
+                if isinstance(result, str):
+                    self.batch.fail(entry.url, result)
+                else:
+                    self.batch.sources.append(result)
+
+    def _page(self, entry: SitemapEntry) -> Source | str:
+        cached = self.cache.get(entry.url)
+        if cached is not None and self._fresh(cached, entry):
+            self.batch.not_asked += 1
+            return _source(cached)
+        try:
+            if cached is not None:
+                response = self.fetcher.get(entry.url, cached.etag, cached.last_modified)
+            else:
+                response = self.fetcher.get(entry.url)
+        except GuideError as exc:
+            return exc.problems[0].message
+        if response.status == 304 and cached is not None:
+            self.batch.not_modified += 1
+            page = CachedPage(**{**cached.__dict__, "lastmod": entry.lastmod, "fetched_at": time.time()})
+        else:
+            if not _is_html(response):
+                return f"not an HTML page ({response.content_type or 'no content type'}); not imported"
+            self.batch.fetched += 1
+            page = CachedPage(entry.url, response.final_url, response.content_type or "text/html",
+                              response.etag, response.last_modified, entry.lastmod, time.time(),
+                              response.body)
+        try:
+            self.cache.put(page)
+        except GuideError:
+            pass  # a cache that cannot be written costs the next run a download, nothing more
+        return _source(page)
+
+    def _fresh(self, cached: CachedPage, entry: SitemapEntry) -> bool:
+        """Whether the cached page can be used without asking the site."""
+        if entry.lastmod and cached.lastmod == entry.lastmod:
+            return True
+        return self.interrupted_run is not None and cached.fetched_at >= self.interrupted_run
+
+
+def _source(page: CachedPage) -> Source:
+    return Source(page.url, page.url, data=page.body, content_type=page.content_type)
+
+
+def _is_html(response: Response) -> bool:
+    if response.content_type in HTML_TYPES:
+        return True
+    if response.content_type:
+        return False
+    head = response.body[:512].lstrip().lower()
+    return head.startswith((b"<!doctype html", b"<html"))
+
+
+def fetch_sites(start_urls: list[str], cache_folder: Path, options: WebOptions,
+                progress: Progress = _identity) -> WebBatch:
+    batch = WebBatch()
+    cache = CrawlCache(cache_folder)
+    for url in start_urls:
+        fetch_site(url, cache, options, progress, batch)
+    return batch
+
+
+def finish_sites(start_urls: list[str], cache_folder: Path) -> None:
+    """The run is over (its articles written): the next one is not a resumption."""
+    cache = CrawlCache(cache_folder)
+    for url in start_urls:
+        cache.end_run([url])
+
+
+def with_web_reports(report: ImportReport, batch: WebBatch) -> ImportReport:
+    """The import's report with a line for each address that gave no page, all in the order
+    the site listed them (saved files first)."""
+    def place(page: PageReport) -> tuple[int, int]:
+        return (1, batch.order[page.source]) if page.source in batch.order else (0, 0)
+
+    return ImportReport(tuple(sorted((*report.pages, *batch.reports), key=place)))
