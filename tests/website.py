@@ -103,8 +103,9 @@ def serve(robots: str | None = None, handlers: dict[str, Handler] | None = None)
                 self.send_error(404)
                 return 404
             etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
-            if self.headers.get("If-None-Match") == etag or \
-                    self.headers.get("If-Modified-Since") == LAST_MODIFIED:
+            asked_etag = self.headers.get("If-None-Match")
+            if asked_etag == etag or (asked_etag is None and
+                                      self.headers.get("If-Modified-Since") == LAST_MODIFIED):
                 self.send_response(304)
                 self.send_header("ETag", etag)
                 self.end_headers()

@@ -91,6 +91,7 @@ class _Crawl:
         self.options = options
         self.batch = batch
         self.interrupted_run = interrupted_run
+        self.start_page: Response | None = None  # the address given, when it is an article
 
     def _refusal(self, url: str) -> str | None:
         if why := self.fetcher.gate.refusal(url):
@@ -150,6 +151,7 @@ class _Crawl:
     def _listing(self, start_url: str, first: Response) -> list[SitemapEntry]:
         listing = read_listing(first.body, first.final_url)
         if not listing.articles:  # not a listing: the page is an article itself
+            self.start_page = first
             return [SitemapEntry(start_url)]
         articles = list(listing.articles)
         seen = {start_url, first.final_url}
@@ -202,6 +204,15 @@ class _Crawl:
                     self.batch.sources.append(result)
 
     def _page(self, entry: SitemapEntry) -> Source | str:
+        if self.start_page is not None and self.start_page.url == entry.url:
+            response = self.start_page
+            if not _is_html(response):
+                return f"not an HTML page ({response.content_type}); not imported"
+            self.batch.fetched += 1
+            page = CachedPage(entry.url, response.final_url, response.content_type,
+                              response.etag, response.last_modified, None, time.time(), response.body)
+            self._keep(page)
+            return _source(page)
         cached = self.cache.get(entry.url)
         if cached is not None and self._fresh(cached, entry):
             self.batch.not_asked += 1
@@ -223,11 +234,14 @@ class _Crawl:
             page = CachedPage(entry.url, response.final_url, response.content_type or "text/html",
                               response.etag, response.last_modified, entry.lastmod, time.time(),
                               response.body)
+        self._keep(page)
+        return _source(page)
+
+    def _keep(self, page: CachedPage) -> None:
         try:
             self.cache.put(page)
         except GuideError:
             pass  # a cache that cannot be written costs the next run a download, nothing more
-        return _source(page)
 
     def _fresh(self, cached: CachedPage, entry: SitemapEntry) -> bool:
         """Whether the cached page can be used without asking the site."""
