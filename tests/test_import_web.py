@@ -212,3 +212,179 @@ def test_killed_run_resumes_without_refetching(tmp_path, capsys):
     assert not set(had) & set(asked_again)
     assert set(had) | set(asked_again) == set(ARTICLES)
     assert len(articles(tmp_path)) == len(ARTICLES)
+
+
+# --- bad input: each ends with a line in the report, exit 1, nothing written ------------------
+
+def assert_nothing_imported(root: Path, code: int, output: str) -> None:
+    assert code == 1, output
+    assert "Traceback" not in output
+    assert not (root / "articles").exists() or not list((root / "articles").rglob("*.md"))
+    assert not list(root.rglob("*.part"))
+
+
+def redirect(to: str, status: int = 302):
+    def answer(handler):
+        handler.answered = status
+        handler.send_response(status)
+        handler.send_header("Location", to)
+        handler.send_header("Content-Length", "0")
+        handler.end_headers()
+    return answer
+
+
+def sitemap_of(*urls: str):
+    body = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+            + "".join(f"  <url><loc>{u}</loc></url>\n" for u in urls) + "</urlset>\n").encode()
+
+    def answer(handler):
+        handler.send_response(200)
+        handler.send_header("Content-Type", "application/xml")
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body)
+    return answer
+
+
+def test_redirect_loop(tmp_path, capsys):
+    loop = {"/loop/a.html": redirect("/loop/b.html"), "/loop/b.html": redirect("/loop/a.html")}
+    with serve(handlers=loop) as site:
+        code, output = run(tmp_path, f"{site.url}/loop/a.html", capsys=capsys)
+        asked = site.paths()
+    assert_nothing_imported(tmp_path, code, output)
+    assert f"{site.url}/loop/a.html: failed" in output
+    assert (f"redirect loop: {site.url}/loop/a.html -> {site.url}/loop/b.html -> "
+            f"{site.url}/loop/a.html") in output
+    assert asked == ["/robots.txt", "/loop/a.html", "/loop/b.html"]
+
+
+def test_page_that_never_finishes_is_given_up(tmp_path, capsys):
+    def trickle(handler):
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/html")
+        handler.end_headers()
+        handler.wfile.write(b"<!DOCTYPE html><html><body><p>")
+        for _ in range(300):  # 30 s at most, if the client never hung up
+            handler.wfile.write("很".encode())
+            handler.wfile.flush()
+            time.sleep(0.1)
+
+    with serve(handlers={"/slow.html": trickle}) as site:
+        started = time.monotonic()
+        code = main(["import", f"{site.url}/slow.html", "--root", str(tmp_path), "--timeout", "1"])
+        took = time.monotonic() - started
+        output = capsys.readouterr().out
+    assert_nothing_imported(tmp_path, code, output)
+    assert f"{site.url}/slow.html: failed" in output
+    assert "the page did not finish within 1 s; given up" in output
+    assert took < 15
+
+
+def huge_page(with_length: bool):
+    size = 50 * 1024 * 1024
+
+    def answer(handler):
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/html")
+        if with_length:
+            handler.send_header("Content-Length", str(size))
+        handler.end_headers()
+        chunk = b"<p>" + "很长的页面。".encode() * 5000 + b"</p>\n"
+        sent = 0
+        while sent < size:
+            handler.wfile.write(chunk)
+            sent += len(chunk)
+    return answer
+
+
+@pytest.mark.parametrize("with_length", [True, False], ids=["content-length", "no-length"])
+def test_50_mb_page_is_capped(tmp_path, capsys, with_length):
+    with serve(handlers={"/huge.html": huge_page(with_length)}) as site:
+        code, output = run(tmp_path, f"{site.url}/huge.html", capsys=capsys)
+    assert_nothing_imported(tmp_path, code, output)
+    assert f"{site.url}/huge.html: failed" in output
+    if with_length:
+        assert "the page is 50.0 MB, more than the 10.0 MB allowed; not read" in output
+    else:
+        assert "the page is more than 10.0 MB; not read to the end" in output
+    assert not list((tmp_path / ".cache").rglob("*.page"))
+
+
+def pdf(handler):
+    body = b"%PDF-1.7\n" + b"0" * 2000
+    handler.send_response(200)
+    handler.send_header("Content-Type", "application/pdf")
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    handler.wfile.write(body)
+
+
+def test_non_html_response(tmp_path, capsys):
+    with serve(handlers={"/files/guide.pdf": pdf}) as site:
+        handlers = {"/pdf-sitemap.xml": sitemap_of(f"{site.url}/files/guide.pdf")}
+        site.handlers.update(handlers)
+        code, output = run(tmp_path, f"{site.url}/pdf-sitemap.xml", capsys=capsys)
+        direct, direct_output = run(tmp_path, f"{site.url}/files/guide.pdf", capsys=capsys)
+    assert_nothing_imported(tmp_path, code, output)
+    assert f"{site.url}/files/guide.pdf: failed" in output
+    assert "not an HTML page (application/pdf); not imported" in output
+    assert_nothing_imported(tmp_path, direct, direct_output)
+    assert "neither a sitemap nor an HTML page (application/pdf)" in direct_output
+
+
+def test_sitemap_pointing_at_other_hosts(tmp_path, capsys):
+    with serve() as elsewhere, serve() as site:
+        other = elsewhere.url.replace("127.0.0.1", "localhost")
+        site.handlers["/sitemap.xml"] = sitemap_of(f"{other}/laodong/3101.html",
+                                                   f"{elsewhere.url}/laodong/3102.html",
+                                                   "https://elsewhere.invalid/a/518.html",
+                                                   f"{site.url}/moved.html")
+        site.handlers["/moved.html"] = redirect(f"{elsewhere.url}/laodong/3104.html", 301)
+        code, output = run(tmp_path, f"{site.url}/sitemap.xml", capsys=capsys)
+        asked_elsewhere = elsewhere.paths()
+    assert_nothing_imported(tmp_path, code, output)
+    assert asked_elsewhere == []
+    pages = outcomes(output)
+    assert pages == {f"{other}/laodong/3101.html": "skipped",
+                     f"{elsewhere.url}/laodong/3102.html": "skipped",
+                     "https://elsewhere.invalid/a/518.html": "skipped",
+                     f"{site.url}/moved.html": "failed"}
+    port = elsewhere.url.rsplit(":", 1)[1]
+    assert f"on another host (localhost:{port}); not asked (give --allow-host localhost:{port}" in output
+    assert "on another host (elsewhere.invalid)" in output
+    assert (f"redirected to {elsewhere.url}/laodong/3104.html, which is on another host "
+            f"(127.0.0.1:{port})") in output
+
+
+def test_allow_host_lets_a_named_host_in(tmp_path, capsys):
+    with serve() as elsewhere, serve() as site:
+        port = elsewhere.url.rsplit(":", 1)[1]
+        site.handlers["/sitemap.xml"] = sitemap_of(f"{elsewhere.url}/laodong/3101.html")
+        code, output = run(tmp_path, f"{site.url}/sitemap.xml", "--allow-host", f"127.0.0.1:{port}",
+                           capsys=capsys)
+        asked_elsewhere = elsewhere.paths()
+    assert code == 0, output
+    assert asked_elsewhere == ["/laodong/3101.html"]
+    assert "加班费的计算基数怎么确定?" in articles(tmp_path)
+
+
+def test_robots_txt_disallowing_everything(tmp_path, capsys):
+    with serve(robots="User-agent: *\nDisallow: /\n") as site:
+        code, output = run(tmp_path, f"{site.url}/sitemap_index.xml", capsys=capsys)
+        asked = site.paths()
+    assert_nothing_imported(tmp_path, code, output)
+    assert asked == ["/robots.txt"]
+    assert f"{site.url}/sitemap_index.xml: failed" in output
+    assert "robots.txt asks robots to keep out of it; not asked" in output
+
+
+def test_unreachable_host(tmp_path, capsys):
+    from website import closed_port
+
+    port = closed_port()
+    code, output = run(tmp_path, f"http://127.0.0.1:{port}/sitemap.xml", capsys=capsys)
+    assert_nothing_imported(tmp_path, code, output)
+    assert f"http://127.0.0.1:{port}/sitemap.xml: failed" in output
+    assert f"cannot reach 127.0.0.1:{port}" in output
+    assert output.endswith("\n")

@@ -42,6 +42,6 @@ def read_robots(fetcher: Fetcher, start_url: str) -> Robots:
         if message.startswith("the site answered 4"):
             parser.allow_all = True
             return Robots(parser, False)
-        raise GuideError(f"{address}: {message}") from None
+        raise GuideError(f"{message} (asking for its robots.txt)") from None
     parser.parse(response.body.decode("utf-8", errors="replace").splitlines())
     return Robots(parser, True)
