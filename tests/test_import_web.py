@@ -277,7 +277,7 @@ def test_page_that_never_finishes_is_given_up(tmp_path, capsys):
         output = capsys.readouterr().out
     assert_nothing_imported(tmp_path, code, output)
     assert f"{site.url}/slow.html: failed" in output
-    assert "the page did not finish within 1 s; given up" in output
+    assert "it did not finish within 1 s; given up" in output
     assert took < 15
 
 
@@ -305,9 +305,9 @@ def test_50_mb_page_is_capped(tmp_path, capsys, with_length):
     assert_nothing_imported(tmp_path, code, output)
     assert f"{site.url}/huge.html: failed" in output
     if with_length:
-        assert "the page is 50.0 MB, more than the 10.0 MB allowed; not read" in output
+        assert "it is 50.0 MB, more than the 10.0 MB allowed; not read" in output
     else:
-        assert "the page is more than 10.0 MB; not read to the end" in output
+        assert "it is more than 10.0 MB; not read to the end" in output
     assert not list((tmp_path / ".cache").rglob("*.page"))
 
 
@@ -388,3 +388,61 @@ def test_unreachable_host(tmp_path, capsys):
     assert f"http://127.0.0.1:{port}/sitemap.xml: failed" in output
     assert f"cannot reach 127.0.0.1:{port}" in output
     assert output.endswith("\n")
+
+
+def test_article_images_are_fetched_checked_and_linked(tmp_path, capsys):
+    import io
+
+    from PIL import Image
+
+    def image_bytes(kind: str) -> bytes:
+        out = io.BytesIO()
+        Image.new("RGB", (40, 30), (200, 30, 30)).save(out, kind)
+        return out.getvalue()
+
+    def serve_bytes(data: bytes, content_type: str):
+        def answer(handler):
+            handler.send_response(200)
+            handler.send_header("Content-Type", content_type)
+            handler.send_header("Content-Length", str(len(data)))
+            handler.end_headers()
+            handler.wfile.write(data)
+        return answer
+
+    figures = ('<p>缴费记录可以在社保平台查询:</p>\n'
+               '<p><img src="/zb_users/upload/2025/04/chart.png" alt="社保缴费记录"></p>\n'
+               '<p>或者在手机上查询<img src="../zb_users/upload/2025/04/phone.jpg" alt="手机截图">。</p>\n'
+               '<p><img src="/zb_users/upload/fake.png" alt="假图片"></p>\n'
+               '<p><img src="/zb_users/upload/big.png" alt="太大的图片"></p>\n'
+               '<p><img src="https://elsewhere.invalid/logo.png" alt="别处的图片"></p>\n')
+    handlers = {
+        "/zb_users/upload/2025/04/chart.png": serve_bytes(image_bytes("PNG"), "image/png"),
+        "/zb_users/upload/2025/04/phone.jpg": serve_bytes(image_bytes("JPEG"), "application/octet-stream"),
+        "/zb_users/upload/fake.png": serve_bytes(b"<html><body>not found</body></html>", "image/png"),
+        "/zb_users/upload/big.png": serve_bytes(b"\x89PNG" + b"0" * (6 * 1024 * 1024), "image/png"),
+    }
+    with serve(handlers=handlers) as site:
+        page = site.files["/laodong/3102.html"].decode("utf-8")
+        site.files["/laodong/3106.html"] = page.replace(
+            "<h2>二、解除前先留好证据</h2>", figures + "<h2>二、解除前先留好证据</h2>").encode("utf-8")
+        code, output = run(tmp_path, f"{site.url}/laodong/3106.html", capsys=capsys)
+        asked = site.paths()
+        site.clear()
+        again, again_output = run(tmp_path, f"{site.url}/laodong/3106.html", capsys=capsys)
+        asked_again = site.paths()
+    assert code == 0, output
+    article = next((tmp_path / "articles").rglob("*.md"))
+    text = article.read_text(encoding="utf-8")
+    stem = article.stem
+    assert f"![社保缴费记录](images/{stem}-1.png)" in text
+    assert f"或者在手机上查询![手机截图](images/{stem}-2.jpg)。" in text
+    assert "假图片" not in text and "太大的图片" not in text and "elsewhere" not in text
+    images = sorted(p.name for p in (article.parent / "images").iterdir())
+    assert images == [f"{stem}-1.png", f"{stem}-2.jpg"]
+    assert "fake.png not imported: not an image Pillow can read" in output
+    assert "big.png not imported: it is 6.0 MB, more than the 5.0 MB allowed; not read" in output
+    assert "logo.png not imported: on another host (elsewhere.invalid)" in output
+    assert "elsewhere" not in "".join(asked)
+    # the second run has the images: it asks for none of them, and the article is unchanged
+    assert again == 0 and "3106.html: unchanged" in again_output
+    assert not [p for p in asked_again if p.startswith("/zb_users/upload/2025/")]

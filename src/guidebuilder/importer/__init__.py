@@ -17,6 +17,7 @@ from ..reader import CATEGORY_FILE
 from .dates import AsOf
 from .decode import decode
 from .html_page import read_html_page
+from .images import FetchedImage, copy_images, with_local_images
 from .library import scan
 from .markdown_out import article_text, front_matter
 from .mhtml import SUFFIXES as MHTML_SUFFIXES
@@ -43,6 +44,8 @@ class Source:
     path: Path | None = None
     data: bytes | None = None
     content_type: str | None = None  # a fetched page's, as the site sent it
+    address: str | None = None  # a fetched page's address (after redirects)
+    images: tuple[FetchedImage, ...] = ()  # a fetched page's images, fetched in turn
 
 
 @dataclass(frozen=True)
@@ -109,6 +112,8 @@ def read_page(source: Source, as_of: AsOf | None) -> Page:
     is_html = source.content_type in ("text/html", "application/xhtml+xml") or suffix in HTML_SUFFIXES or (
         suffix not in TEXT_SUFFIXES and data.lstrip()[:200].lower().startswith((b"<!doctype", b"<html", b"<head", b"<meta", b"<?xml")))
     text, encoding = decode(data, html=is_html)
+    if source.address is not None and is_html:
+        return read_html_page(text, source.name, encoding, as_of, source.address, fetched=True)
     reader = read_html_page if is_html else read_text_capture
     return reader(text, source.name, encoding, as_of)
 
@@ -158,6 +163,7 @@ def import_pages(sources: list[Source], into: Path, as_of: AsOf | None = None,
 def _write(source: Source, placement: Placement, index: RelatedIndex, into: Path,
            force: bool) -> PageReport:
     page, path = placement.page, placement.path
+    page, image_copies = with_local_images(page, source.images, path) if page.images else (page, [])
     related = index.resolve(placement)
     problems = [_problem(source, note.message, note.line) for note in page.notes]
     problems += [_problem(source, f"related '{d.title}' {d.why}; not kept", d.line)
@@ -178,12 +184,14 @@ def _write(source: Source, placement: Placement, index: RelatedIndex, into: Path
                                     "(use --force to replace it)", _where(source)))
             return PageReport(outcome="refused", problems=tuple(problems), **report)
         if path.read_bytes() == text.encode("utf-8"):
+            copy_images(image_copies)  # one removed by hand comes back
             return PageReport(outcome="unchanged", problems=tuple(problems), **report)
         outcome = "updated"
     else:
         outcome = "new"
     if placement.new_folder and not (path.parent / CATEGORY_FILE).exists():
         write_text_atomically(path.parent / CATEGORY_FILE, front_matter({"name": page.category})[4:-4])
+    copy_images(image_copies)
     write_text_atomically(path, text)
     return PageReport(outcome=outcome, problems=tuple(problems), **report)
 

@@ -138,9 +138,11 @@ class Fetcher:
     def __exit__(self, *exc_info) -> None:
         self.close()
 
-    def get(self, url: str, etag: str | None = None, last_modified: str | None = None) -> Response:
+    def get(self, url: str, etag: str | None = None, last_modified: str | None = None,
+            max_bytes: int | None = None) -> Response:
         """The response for `url`, following redirects on allowed hosts only; a conditional
-        request when `etag` or `last_modified` is given. Raises GuideError naming the URL."""
+        request when `etag` or `last_modified` is given; at most `max_bytes` (the policy's by
+        default). Raises GuideError saying what went wrong."""
         headers = {}
         if etag:
             headers["If-None-Match"] = etag
@@ -151,7 +153,7 @@ class Fetcher:
         while True:
             if why := self.gate.refusal(current):
                 raise GuideError(f"{current}: {why}" if current != url else why)
-            status, response_headers, body = self._ask(current, headers)
+            status, response_headers, body = self._ask(current, headers, max_bytes or self.policy.max_bytes)
             if status in (301, 302, 303, 307, 308) and "location" in response_headers:
                 target = urljoin(current, response_headers["location"].strip())
                 if target in visited:
@@ -172,11 +174,11 @@ class Fetcher:
             return Response(url, current, status, content_type, body,
                             response_headers.get("etag"), response_headers.get("last-modified"))
 
-    def _ask(self, url: str, headers: dict[str, str]) -> tuple[int, httpx.Headers, bytes]:
+    def _ask(self, url: str, headers: dict[str, str], limit: int) -> tuple[int, httpx.Headers, bytes]:
         """One address, retried on 429 and 5xx: its status, headers and body."""
         for attempt in range(self.policy.retries + 1):
             self.rate.wait()
-            status, response_headers, body = self._once(url, headers)
+            status, response_headers, body = self._once(url, headers, limit)
             if status not in RETRIED_STATUSES:
                 return status, response_headers, body
             if attempt == self.policy.retries:
@@ -191,24 +193,23 @@ class Fetcher:
             time.sleep(pause)
         raise AssertionError("unreachable")
 
-    def _once(self, url: str, headers: dict[str, str]) -> tuple[int, httpx.Headers, bytes]:
+    def _once(self, url: str, headers: dict[str, str], limit: int) -> tuple[int, httpx.Headers, bytes]:
         deadline = time.monotonic() + self.policy.timeout
-        limit = self.policy.max_bytes
         try:
             with self.client.stream("GET", url, headers=headers) as response:
                 if response.status_code != 200:
                     return response.status_code, response.headers, b""
                 declared = response.headers.get("content-length", "")
                 if declared.isdigit() and int(declared) > limit:
-                    raise GuideError(f"the page is {_size(int(declared))}, more than the "
+                    raise GuideError(f"it is {_size(int(declared))}, more than the "
                                      f"{_size(limit)} allowed; not read")
                 chunks, size = [], 0
                 for chunk in response.iter_bytes():
                     size += len(chunk)
                     if size > limit:
-                        raise GuideError(f"the page is more than {_size(limit)}; not read to the end")
+                        raise GuideError(f"it is more than {_size(limit)}; not read to the end")
                     if time.monotonic() > deadline:
-                        raise GuideError(f"the page did not finish within {self.policy.timeout:g} s; "
+                        raise GuideError(f"it did not finish within {self.policy.timeout:g} s; "
                                          "given up")
                     chunks.append(chunk)
                 return 200, response.headers, b"".join(chunks)

@@ -32,7 +32,7 @@ _REASONS = (
     (re.compile(r"on another host"), "on another host (give --allow-host)"),
     (re.compile(r"^redirect loop"), "redirect loop"),
     (re.compile(r"more than \d+ redirects"), "too many redirects"),
-    (re.compile(r"^the page is .*more than|^the page is more than"), "page too large"),
+    (re.compile(r"^it is .*more than"), "page too large"),
     (re.compile(r"did not finish within|no answer within"), "timed out"),
     (re.compile(r"^cannot reach|^the connection failed"), "site unreachable"),
     (re.compile(r"^the site answered"), "error answer from the site"),

@@ -9,6 +9,7 @@ an address that could not be fetched, or was not asked for, gets its own line in
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -17,8 +18,9 @@ from pathlib import Path
 from urllib.parse import urldefrag
 
 from ..errors import GuideError, Problem
-from . import ImportReport, PageReport, Progress, Source, _identity
+from . import ImportReport, PageReport, Progress, Source, _identity, read_page
 from .crawl_cache import CachedPage, CrawlCache
+from .images import MAX_IMAGE_BYTES, FetchedImage, cached_image_file, keep_image
 from .fetch import Fetcher, FetchPolicy, Response, SiteGate
 from .listing import read_listing
 from .robots import Robots, read_robots
@@ -212,11 +214,11 @@ class _Crawl:
             page = CachedPage(entry.url, response.final_url, response.content_type,
                               response.etag, response.last_modified, None, time.time(), response.body)
             self._keep(page)
-            return _source(page)
+            return self._with_images(_source(page))
         cached = self.cache.get(entry.url)
         if cached is not None and self._fresh(cached, entry):
             self.batch.not_asked += 1
-            return _source(cached)
+            return self._with_images(_source(cached))
         try:
             if cached is not None:
                 response = self.fetcher.get(entry.url, cached.etag, cached.last_modified)
@@ -235,13 +237,36 @@ class _Crawl:
                               response.etag, response.last_modified, entry.lastmod, time.time(),
                               response.body)
         self._keep(page)
-        return _source(page)
+        return self._with_images(_source(page))
 
     def _keep(self, page: CachedPage) -> None:
         try:
             self.cache.put(page)
         except GuideError:
             pass  # a cache that cannot be written costs the next run a download, nothing more
+
+    def _with_images(self, source: Source) -> Source:
+        """The page with its article images fetched (or why not), when it has any."""
+        try:
+            page = read_page(source, None)
+        except Exception:  # noqa: BLE001 - the import reads the page again and reports it
+            return source
+        if not page.images:
+            return source
+        images = tuple(self._image(url) for url in dict.fromkeys(page.images))
+        return dataclasses.replace(source, images=images)
+
+    def _image(self, url: str) -> FetchedImage:
+        if why := self._refusal(url):
+            return FetchedImage(url, why_not=why)
+        folder = self.cache.folder
+        if (kept := cached_image_file(folder, url)) is not None:
+            return FetchedImage(url, kept)
+        try:
+            response = self.fetcher.get(url, max_bytes=MAX_IMAGE_BYTES)
+            return FetchedImage(url, keep_image(folder, url, response.body))
+        except GuideError as exc:
+            return FetchedImage(url, why_not=exc.problems[0].message)
 
     def _fresh(self, cached: CachedPage, entry: SitemapEntry) -> bool:
         """Whether the cached page can be used without asking the site."""
@@ -251,7 +276,8 @@ class _Crawl:
 
 
 def _source(page: CachedPage) -> Source:
-    return Source(page.url, page.url, data=page.body, content_type=page.content_type)
+    return Source(page.url, page.url, data=page.body, content_type=page.content_type,
+                  address=page.final_url)
 
 
 def _is_html(response: Response) -> bool:
