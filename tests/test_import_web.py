@@ -124,6 +124,22 @@ def test_listing_pages_and_their_pagination(tmp_path, capsys):
                                       "/laodong/3102.html", "/laodong/3101.html"])
 
 
+def test_dedecms_listing_pages(tmp_path, capsys):
+    with serve() as site:
+        code, output = run(tmp_path, f"{site.url}/a/jinrong/", capsys=capsys)
+        asked = site.paths()
+    assert code == 0, output
+    found = articles(tmp_path)
+    assert set(found) == {"朋友借钱不还,只有微信聊天记录能起诉吗?", "借给别人的钱,多久不要就要不回来了?",
+                          "借条上没写利息,能要利息吗?"}
+    assert Counter(asked) == Counter(["/robots.txt", "/a/jinrong/", "/a/jinrong/list_3_2.html",
+                                      "/a/jinrong/list_3_1.html", "/a/jinrong/518.html",
+                                      "/a/jinrong/517.html", "/a/jinrong/509.html"])
+    # the related titles of 518 are the two other articles of the same import
+    assert len(found["朋友借钱不还,只有微信聊天记录能起诉吗?"]["related"]) == 2
+    assert all(isinstance(r, str) for r in found["朋友借钱不还,只有微信聊天记录能起诉吗?"]["related"])
+
+
 def test_include_and_limit(tmp_path, capsys):
     with serve() as site:
         code, output = run(tmp_path, f"{site.url}/sitemap_index.xml", "--include", r"/laodong/",

@@ -35,6 +35,13 @@ ROUTES = {
     "/plus/view.php?aid=518": "cms/dedecms/518.html",
     "/?p=41": "cms/wordpress/fangchan-fenge.html",
     "/news/76.html": "cms/pbootcms/76.html",
+    # DedeCMS's static list pages: list_3_1.html is the first page under its own name
+    "/a/jinrong/": "site/a/jinrong/index.html",
+    "/a/jinrong/list_3_1.html": "site/a/jinrong/index.html",
+    "/a/jinrong/list_3_2.html": "site/a/jinrong/list_3_2.html",
+    "/a/jinrong/518.html": "cms/dedecms/518.html",
+    "/a/jinrong/517.html": "site/a/jinrong/517.html",
+    "/a/jinrong/509.html": "site/a/jinrong/509.html",
 }
 ARTICLES = ["/laodong/3105.html", "/laodong/3104.html", "/laodong/3102.html", "/laodong/3101.html",
             "/plus/view.php?aid=518", "/?p=41", "/news/76.html"]

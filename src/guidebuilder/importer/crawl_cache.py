@@ -3,7 +3,8 @@ so that the next run asks only "has it changed?" and reads an unchanged page fro
 
 One file per address, written whole or not at all (a temporary file renamed into place): a run
 killed half-way leaves only complete pages. A run journal records when an unfinished run
-started; the run after it takes every page fetched since then as fresh, without asking again.
+started; the run after it (within a day) takes every page fetched since then as fresh, without
+asking again.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from ..files import write_atomically
+
+RESUMABLE_FOR = 24 * 3600  # seconds: an older interrupted run's pages are asked about again
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,8 @@ class CrawlCache:
         try:
             interrupted = float(json.loads(journal.read_text(encoding="utf-8"))["started"])
         except (OSError, ValueError, KeyError, TypeError):
+            interrupted = None
+        if interrupted is not None and time.time() - interrupted > RESUMABLE_FOR:
             interrupted = None
         started = interrupted if interrupted is not None else time.time()
         write_atomically(journal, json.dumps({"started": started, "start_urls": start_urls}).encode("utf-8"))

@@ -46,7 +46,9 @@ def read_sitemap(body: bytes) -> Sitemap:
             raise GuideError(f"the sitemap's gzip data is damaged: {exc}") from None
         if len(body) > MAX_UNPACKED:
             raise GuideError("the sitemap unpacks to more than 50 MB; not read")
-    if _DTD.search(body[:4096]):
+    root_at = min((i for i in (body.find(b"<urlset"), body.find(b"<sitemapindex")) if i >= 0),
+                  default=len(body))
+    if _DTD.search(body, 0, root_at):
         raise GuideError("the sitemap declares a DTD or entities; not read")
     try:
         root = ET.fromstring(body)

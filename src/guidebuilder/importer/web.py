@@ -15,7 +15,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urldefrag
+from urllib.parse import urldefrag, urlsplit
 
 from ..errors import GuideError, Problem
 from . import ImportReport, PageReport, Progress, Source, _identity, read_page
@@ -24,11 +24,12 @@ from .images import MAX_IMAGE_BYTES, FetchedImage, cached_image_file, keep_image
 from .fetch import Fetcher, FetchPolicy, Response, SiteGate
 from .listing import read_listing
 from .robots import Robots, read_robots
-from .sitemap import SitemapEntry, looks_like_sitemap, read_sitemap
+from .sitemap import MAX_UNPACKED, SitemapEntry, looks_like_sitemap, read_sitemap
 
 HTML_TYPES = {"text/html", "application/xhtml+xml"}
 MAX_SITEMAP_DEPTH = 3
 MAX_LISTING_PAGES = 500
+DOWNLOADED, NOT_MODIFIED, NOT_ASKED = "downloaded", "not modified", "not asked"
 
 
 @dataclass(frozen=True)
@@ -102,13 +103,14 @@ class _Crawl:
             return "robots.txt asks robots to keep out of it; not asked"
         return None
 
-    def _get(self, url: str) -> Response | None:
-        """A sitemap or listing page, always asked anew; None (reported) if it fails."""
+    def _get(self, url: str, sitemap: bool = False) -> Response | None:
+        """A sitemap or listing page, always asked anew; None (reported) if it fails. A
+        sitemap may be as large as the protocol allows, more than a page."""
         if why := self._refusal(url):
             self.batch.fail(url, why)
             return None
         try:
-            return self.fetcher.get(url)
+            return self.fetcher.get(url, max_bytes=MAX_UNPACKED if sitemap else None)
         except GuideError as exc:
             self.batch.fail(url, exc.problems[0].message)
             return None
@@ -116,7 +118,8 @@ class _Crawl:
     # --- which pages ----------------------------------------------------------------------
 
     def discover(self, start_url: str) -> list[SitemapEntry] | None:
-        response = self._get(start_url)
+        path = urlsplit(start_url).path.lower()
+        response = self._get(start_url, sitemap=path.endswith((".xml", ".xml.gz", ".gz")))
         if response is None:
             return None
         if looks_like_sitemap(response.body):
@@ -145,7 +148,7 @@ class _Crawl:
             if depth + 1 >= MAX_SITEMAP_DEPTH:
                 self.batch.fail(child.url, f"a sitemap nested more than {MAX_SITEMAP_DEPTH} deep; not read")
                 continue
-            response = self._get(child.url)
+            response = self._get(child.url, sitemap=True)
             if response is not None:
                 entries += self._sitemap(child.url, response.body, depth + 1, seen)
         return entries
@@ -159,7 +162,8 @@ class _Crawl:
         seen = {start_url, first.final_url}
         queue = [u for u in listing.more_pages if u not in seen]
         while queue and len(seen) < MAX_LISTING_PAGES:
-            if self.options.limit is not None and len(dict.fromkeys(articles)) >= self.options.limit * 2:
+            if self.options.limit is not None and \
+                    sum(map(self._wanted, dict.fromkeys(articles))) >= self.options.limit:
                 break
             url = queue.pop(0)
             if url in seen:
@@ -174,6 +178,10 @@ class _Crawl:
             articles += more.articles
             queue += [u for u in more.more_pages if u not in seen]
         return [SitemapEntry(u) for u in articles]
+
+    def _wanted(self, url: str) -> bool:
+        include = self.options.include
+        return (include is None or bool(include.search(url))) and self._refusal(url) is None
 
     def _filtered(self, entries: list[SitemapEntry]) -> list[SitemapEntry]:
         kept: dict[str, SitemapEntry] = {}
@@ -199,45 +207,48 @@ class _Crawl:
         workers = max(1, self.options.policy.concurrency)
         with ThreadPoolExecutor(max_workers=workers) as pool:
             results = pool.map(self._page, entries)
-            for entry, result in progress(zip(entries, results), len(entries), "fetching"):
+            for entry, (result, how) in progress(zip(entries, results), len(entries), "fetching"):
                 if isinstance(result, str):
                     self.batch.fail(entry.url, result)
+                    continue
+                self.batch.sources.append(result)
+                if how == DOWNLOADED:
+                    self.batch.fetched += 1
+                elif how == NOT_MODIFIED:
+                    self.batch.not_modified += 1
                 else:
-                    self.batch.sources.append(result)
+                    self.batch.not_asked += 1
 
-    def _page(self, entry: SitemapEntry) -> Source | str:
+    def _page(self, entry: SitemapEntry) -> tuple[Source | str, str]:
+        """The page as a source (or why not), and how it was had."""
         if self.start_page is not None and self.start_page.url == entry.url:
             response = self.start_page
-            if not _is_html(response):
-                return f"not an HTML page ({response.content_type}); not imported"
-            self.batch.fetched += 1
             page = CachedPage(entry.url, response.final_url, response.content_type,
                               response.etag, response.last_modified, None, time.time(), response.body)
             self._keep(page)
-            return self._with_images(_source(page))
+            return self._with_images(_source(page)), DOWNLOADED
         cached = self.cache.get(entry.url)
         if cached is not None and self._fresh(cached, entry):
-            self.batch.not_asked += 1
-            return self._with_images(_source(cached))
+            return self._with_images(_source(cached)), NOT_ASKED
         try:
             if cached is not None:
                 response = self.fetcher.get(entry.url, cached.etag, cached.last_modified)
             else:
                 response = self.fetcher.get(entry.url)
         except GuideError as exc:
-            return exc.problems[0].message
+            return exc.problems[0].message, ""
         if response.status == 304 and cached is not None:
-            self.batch.not_modified += 1
+            how = NOT_MODIFIED
             page = CachedPage(**{**cached.__dict__, "lastmod": entry.lastmod, "fetched_at": time.time()})
         else:
             if not _is_html(response):
-                return f"not an HTML page ({response.content_type or 'no content type'}); not imported"
-            self.batch.fetched += 1
+                return f"not an HTML page ({response.content_type or 'no content type'}); not imported", ""
+            how = DOWNLOADED
             page = CachedPage(entry.url, response.final_url, response.content_type or "text/html",
                               response.etag, response.last_modified, entry.lastmod, time.time(),
                               response.body)
         self._keep(page)
-        return self._with_images(_source(page))
+        return self._with_images(_source(page)), how
 
     def _keep(self, page: CachedPage) -> None:
         try:
