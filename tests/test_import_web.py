@@ -166,6 +166,15 @@ def test_rate_spaces_requests(tmp_path, capsys):
     assert times[-1] - times[0] >= 10 * 0.2 - 0.05
 
 
+def test_robots_crawl_delay_slows_the_rate(tmp_path, capsys):
+    with serve(robots="User-agent: *\nCrawl-delay: 1\nDisallow: /private/\n") as site:
+        code, output = run(tmp_path, f"{site.url}/laodong/", "--limit", "1", capsys=capsys)
+        times = [r.at for r in site.requests]
+    assert code == 0, output
+    assert len(times) == 3  # robots.txt, the listing, one article
+    assert times[2] - times[1] > 0.9  # --rate 50 asked for, the site's Crawl-delay wins
+
+
 def test_retry_after_is_honoured(tmp_path, capsys):
     answers = []
 

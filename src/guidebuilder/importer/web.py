@@ -205,7 +205,8 @@ class _Crawl:
 
     def fetch_pages(self, entries: list[SitemapEntry], progress: Progress) -> None:
         workers = max(1, self.options.policy.concurrency)
-        with ThreadPoolExecutor(max_workers=workers) as pool:
+        pool = ThreadPoolExecutor(max_workers=workers)
+        try:
             results = pool.map(self._page, entries)
             for entry, (result, how) in progress(zip(entries, results), len(entries), "fetching"):
                 if isinstance(result, str):
@@ -218,6 +219,8 @@ class _Crawl:
                     self.batch.not_modified += 1
                 else:
                     self.batch.not_asked += 1
+        finally:  # interrupted: the pages not yet begun are not asked for
+            pool.shutdown(wait=False, cancel_futures=True)
 
     def _page(self, entry: SitemapEntry) -> tuple[Source | str, str]:
         """The page as a source (or why not), and how it was had."""
