@@ -219,7 +219,14 @@ def test_killed_run_resumes_without_refetching(tmp_path, capsys):
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             assert stalled.wait(60)
-            time.sleep(0.3)  # let the other worker finish the page it is on
+            # let the other worker keep the page it is on: every page sent is in the cache
+            pages = tmp_path / ".cache" / "import" / "pages"
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline:
+                sent = [p for p in site.paths(status=200) if p in ARTICLES]
+                if sent and len(list(pages.glob("*.page"))) >= len(sent):
+                    break
+                time.sleep(0.05)
             process.kill()
             process.wait(10)
         finally:

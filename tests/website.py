@@ -51,7 +51,7 @@ ARTICLES = ["/laodong/3105.html", "/laodong/3104.html", "/laodong/3102.html", "/
 class Request:
     path: str
     headers: dict[str, str]
-    at: float  # time.monotonic()
+    at: float  # time.monotonic() when it arrived
     status: int = 0
 
 
@@ -94,9 +94,10 @@ def serve(robots: str | None = None, handlers: dict[str, Handler] | None = None)
             pass
 
         def do_GET(self) -> None:  # noqa: N802
+            arrived = time.monotonic()
             status = self._answer()
             with site.lock:
-                site.requests.append(Request(self.path, dict(self.headers.items()), time.monotonic(), status))
+                site.requests.append(Request(self.path, dict(self.headers.items()), arrived, status))
 
         def _answer(self) -> int:
             if self.path in site.handlers:

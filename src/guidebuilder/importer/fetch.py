@@ -219,6 +219,8 @@ class Fetcher:
             raise GuideError(f"cannot reach {Origin.of(url).shown}: {_cause(exc)}") from None
         except httpx.HTTPError as exc:
             raise GuideError(f"the connection failed: {_cause(exc)}") from None
+        except httpx.InvalidURL as exc:
+            raise GuideError(f"not an address that can be asked: {exc}") from None
 
 
 def _retry_after(value: str | None) -> float | None:
