@@ -397,7 +397,8 @@ def test_allow_host_lets_a_named_host_in(tmp_path, capsys):
                            capsys=capsys)
         asked_elsewhere = elsewhere.paths()
     assert code == 0, output
-    assert asked_elsewhere == ["/laodong/3101.html"]
+    # the other host's robots.txt is read and obeyed too
+    assert asked_elsewhere == ["/robots.txt", "/laodong/3101.html"]
     assert "加班费的计算基数怎么确定?" in articles(tmp_path)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from ..errors import GuideError, Problem
 from . import ImportReport, PageReport, Progress, Source, _identity, read_page
 from .crawl_cache import CachedPage, CrawlCache
 from .images import MAX_IMAGE_BYTES, FetchedImage, cached_image_file, keep_image
-from .fetch import Fetcher, FetchPolicy, Response, SiteGate
+from .fetch import Fetcher, FetchPolicy, Origin, Response, SiteGate
 from .listing import read_listing
 from .robots import Robots, read_robots
 from .sitemap import MAX_UNPACKED, SitemapEntry, looks_like_sitemap, read_sitemap
@@ -77,7 +78,8 @@ def fetch_site(start_url: str, cache: CrawlCache, options: WebOptions,
             return batch
         if robots.crawl_delay:
             fetcher.rate.slow_to(robots.crawl_delay)
-        crawl = _Crawl(fetcher, robots, cache, options, batch, cache.begin_run([start_url]))
+        crawl = _Crawl(fetcher, {Origin.of(start_url): robots}, cache, options, batch,
+                       cache.begin_run([start_url]))
         entries = crawl.discover(start_url)
         if entries is None:
             return batch
@@ -86,10 +88,11 @@ def fetch_site(start_url: str, cache: CrawlCache, options: WebOptions,
 
 
 class _Crawl:
-    def __init__(self, fetcher: Fetcher, robots: Robots, cache: CrawlCache, options: WebOptions,
+    def __init__(self, fetcher: Fetcher, robots: dict[Origin, Robots], cache: CrawlCache, options: WebOptions,
                  batch: WebBatch, interrupted_run: float | None) -> None:
         self.fetcher = fetcher
-        self.robots = robots
+        self.robots = robots  # each host's, read when first needed (an --allow-host one)
+        self.robots_lock = threading.Lock()
         self.cache = cache
         self.options = options
         self.batch = batch
@@ -99,7 +102,15 @@ class _Crawl:
     def _refusal(self, url: str) -> str | None:
         if why := self.fetcher.gate.refusal(url):
             return why
-        if not self.robots.allows(url):
+        origin = Origin.of(url)
+        with self.robots_lock:
+            if origin not in self.robots:
+                try:
+                    self.robots[origin] = read_robots(self.fetcher, url)
+                except GuideError as exc:
+                    return exc.problems[0].message
+            robots = self.robots[origin]
+        if not robots.allows(url):
             return "robots.txt asks robots to keep out of it; not asked"
         return None
 
