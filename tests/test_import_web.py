@@ -479,3 +479,65 @@ def test_article_images_are_fetched_checked_and_linked(tmp_path, capsys):
     # the second run has the images: it asks for none of them, and the article is unchanged
     assert again == 0 and "3106.html: unchanged" in again_output
     assert not [p for p in asked_again if p.startswith("/zb_users/upload/2025/")]
+
+
+def answer_status(status: int, retry_after: str | None = None, log: list | None = None):
+    def answer(handler):
+        if log is not None:
+            log.append(time.monotonic())
+        handler.answered = status
+        handler.send_response(status)
+        if retry_after is not None:
+            handler.send_header("Retry-After", retry_after)
+        handler.send_header("Content-Length", "0")
+        handler.end_headers()
+    return answer
+
+
+def test_server_errors_are_retried_then_given_up(tmp_path):
+    from guidebuilder.importer.fetch import FetchPolicy
+    from guidebuilder.importer.web import WebOptions, fetch_sites
+
+    asked: list[float] = []
+    with serve(handlers={"/laodong/3101.html": answer_status(503, log=asked)}) as site:
+        options = WebOptions(policy=FetchPolicy(rate=50, retries=2, backoff=0.1, timeout=5))
+        batch = fetch_sites([f"{site.url}/laodong/3101.html"], tmp_path / "cache", options)
+    assert [(r.source, r.outcome) for r in batch.reports] == [(f"{site.url}/laodong/3101.html", "failed")]
+    assert batch.reports[0].problems[0].message == \
+        "the site answered 503 Service Unavailable 3 times; given up"
+    assert len(asked) == 3
+    # 0.1 s, then 0.2 s: the pause doubles
+    assert asked[1] - asked[0] >= 0.09 and asked[2] - asked[1] >= 0.19
+
+
+def test_retry_after_longer_than_allowed_gives_up_at_once(tmp_path, capsys):
+    with serve(handlers={"/laodong/3101.html": answer_status(429, retry_after="3600")}) as site:
+        started = time.monotonic()
+        code, output = run(tmp_path, f"{site.url}/laodong/3101.html", capsys=capsys)
+        took = time.monotonic() - started
+    assert_nothing_imported(tmp_path, code, output)
+    assert "the site answered 429 and asks to wait 3600 s, longer than 120 s; given up" in output
+    assert took < 10
+
+
+@pytest.mark.parametrize("body, message", [
+    (b'<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">]>\n<urlset><url><loc>&lol;</loc></url></urlset>',
+     "the sitemap declares a DTD or entities; not read"),
+    (b'<?xml version="1.0"?>\n<urlset>\n<url><loc>x</loc>\n</urlset>',
+     "line 4: not a readable sitemap: mismatched tag: line 4, column 2"),
+    (b'<?xml version="1.0"?>\n<rss><channel></channel></rss>',
+     "not a sitemap: its root element is <rss>, not <urlset> or <sitemapindex>"),
+], ids=["entities", "broken", "rss"])
+def test_unreadable_sitemaps(tmp_path, capsys, body, message):
+    def answer(handler):
+        handler.send_response(200)
+        handler.send_header("Content-Type", "application/xml")
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body)
+
+    with serve(handlers={"/sitemap.xml": answer}) as site:
+        code, output = run(tmp_path, f"{site.url}/sitemap.xml", capsys=capsys)
+    assert_nothing_imported(tmp_path, code, output)
+    assert f"{site.url}/sitemap.xml: failed" in output
+    assert message in output

@@ -28,6 +28,7 @@ from .robots import Robots, read_robots
 from .sitemap import MAX_UNPACKED, SitemapEntry, looks_like_sitemap, read_sitemap
 
 HTML_TYPES = {"text/html", "application/xhtml+xml"}
+XML_TYPES = {"application/xml", "text/xml", "application/gzip", "application/x-gzip"}
 MAX_SITEMAP_DEPTH = 3
 MAX_LISTING_PAGES = 500
 DOWNLOADED, NOT_MODIFIED, NOT_ASKED = "downloaded", "not modified", "not asked"
@@ -133,7 +134,8 @@ class _Crawl:
         response = self._get(start_url, sitemap=path.endswith((".xml", ".xml.gz", ".gz")))
         if response is None:
             return None
-        if looks_like_sitemap(response.body):
+        xml = response.content_type in XML_TYPES or response.body[:512].lstrip().startswith(b"<?xml")
+        if looks_like_sitemap(response.body) or (xml and not _is_html(response)):
             found = self._sitemap(start_url, response.body, 0, set())
         elif _is_html(response):
             found = self._listing(start_url, response)
