@@ -140,6 +140,15 @@ def test_dedecms_listing_pages(tmp_path, capsys):
     assert all(isinstance(r, str) for r in found["朋友借钱不还,只有微信聊天记录能起诉吗?"]["related"])
 
 
+def test_pbootcms_listing_pages(tmp_path, capsys):
+    with serve() as site:
+        code, output = run(tmp_path, f"{site.url}/news/", capsys=capsys)
+        asked = site.paths()
+    assert code == 0, output
+    assert set(articles(tmp_path)) == {"公司拖欠工资怎么办?劳动仲裁的流程", "工伤认定要在多长时间内申请?"}
+    assert Counter(asked) == Counter(["/robots.txt", "/news/", "/news_2/", "/news/76.html", "/news/77.html"])
+
+
 def test_include_and_limit(tmp_path, capsys):
     with serve() as site:
         code, output = run(tmp_path, f"{site.url}/sitemap_index.xml", "--include", r"/laodong/",

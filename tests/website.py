@@ -42,6 +42,10 @@ ROUTES = {
     "/a/jinrong/518.html": "cms/dedecms/518.html",
     "/a/jinrong/517.html": "site/a/jinrong/517.html",
     "/a/jinrong/509.html": "site/a/jinrong/509.html",
+    # PbootCMS: its list pages are /news/, /news_2/, ...
+    "/news/": "site/news/index.html",
+    "/news_2/": "site/news/page_2.html",
+    "/news/77.html": "site/news/77.html",
 }
 ARTICLES = ["/laodong/3105.html", "/laodong/3104.html", "/laodong/3102.html", "/laodong/3101.html",
             "/plus/view.php?aid=518", "/?p=41", "/news/76.html"]

@@ -4,6 +4,8 @@ Where a CMS's list template puts each article's link is declared once per CMS, a
 profiles are; a page none of them matches is read by what a listing looks like: a list of
 same-site links with titles for text. Pagination is the links inside the block the templates
 name pagebar, pagelist, pagination or page-numbers, and any link that says 下一页 or next.
+PbootCMS has no list markup of its own (each template writes its list its own way): its pages
+are read by the general rule.
 """
 
 from __future__ import annotations
@@ -21,11 +23,10 @@ ARTICLE_LINKS = (
     ".content .block .post h2 a",  # Z-BlogPHP tpure: catalog.php with post-multi.php
     ".post h2 a", "h2.post-title a",  # other Z-BlogPHP themes
     ".listbox ul.e2 li a.title", ".art_list li a", "ul.e2 li h3 a",  # DedeCMS list_article.htm
-    ".newslist li a", ".list-news li a",  # PbootCMS newslist.html
     "h2.entry-title a", ".entry-title a",  # WordPress archive
 )
 PAGINATION = (".pagebar", ".pagelist", ".dede_pages", ".pagination", ".page-numbers",
-              ".nav-links", ".pages", ".page-nav", ".pager")
+              ".nav-links", ".page-nav", ".pager")  # not .pages: PbootCMS wraps whole pages in it
 _NEXT_TEXT = re.compile(r"^(?:下一页|下页|后页|下一頁|next(?:\s*page)?|older posts|[›»>]|>>)$", re.I)
 _FURNITURE = ("header", "nav", "footer", "aside", ".sidebar", ".menu", ".navbar", ".footer",
               ".header", ".relatecon", ".related")
