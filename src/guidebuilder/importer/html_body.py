@@ -123,7 +123,8 @@ class BodyReader:
         if node.name == "img":
             source = (node.get("data-original") or node.get("data-src") or node.get("src") or "").strip()
             if self.image_base is not None and source and not source.startswith("data:"):
-                address = urljoin(self.image_base, source)
+                address = urljoin(self.image_base, source).replace(" ", "%20").replace(
+                    "<", "%3C").replace(">", "%3E")
                 self.images.append(address)
                 return IMAGE_MARK, f"![{escape(flat(node.get('alt', '')))}](<{address}>)"
             self.notes.append(Note(f"image '{source}' not imported: add it to the article by hand",

@@ -17,7 +17,8 @@ from PIL import Image, UnidentifiedImageError
 
 from ..errors import GuideError
 from ..files import write_atomically
-from .page import Block, ItemList, Note, Page, Paragraph, Quote, Table
+from .html_body import IMAGE_MARK
+from .page import Block, Heading, ItemList, Note, Page, Paragraph, Quote, Table
 
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
 MAX_PIXELS = 40_000_000
@@ -69,7 +70,9 @@ def with_local_images(page: Page, fetched: tuple[FetchedImage, ...],
     targets: dict[str, str] = {}
     copies: list[tuple[Path, Path]] = []
     notes = list(page.notes)
-    for url in dict.fromkeys(page.images):
+    in_body = [m.group("url") for block in page.body for text in _markdown_of(block)
+               for m in _IMAGE.finditer(text)]
+    for url in dict.fromkeys(in_body):
         image = by_url.get(url)
         if image is None or image.file is None:
             why = image.why_not if image is not None else "not fetched"
@@ -99,6 +102,16 @@ def copy_images(copies: list[tuple[Path, Path]]) -> None:
 _IMAGE = re.compile(r"!\[(?P<alt>(?:\\.|[^\]\\])*)\]\(<(?P<url>[^>]*)>\)")
 
 
+def _markdown_of(block: Block) -> list[str]:
+    if isinstance(block, (Paragraph, Quote)):
+        return [block.markdown]
+    if isinstance(block, ItemList):
+        return list(block.items)
+    if isinstance(block, Table):
+        return [*block.header, *(cell for row in block.rows for cell in row)]
+    return []
+
+
 def _map(block: Block, change) -> Block | None:
     if isinstance(block, Paragraph):
         text = change(block.markdown).strip()
@@ -110,4 +123,6 @@ def _map(block: Block, change) -> Block | None:
     if isinstance(block, Table):
         return Table(tuple(change(c) for c in block.header),
                      tuple(tuple(change(c) for c in row) for row in block.rows))
-    return block  # a heading holds no image
+    if isinstance(block, Heading):  # its text is plain: an image in it is only its mark
+        return Heading(block.level, block.text.replace(IMAGE_MARK, "").strip())
+    return block

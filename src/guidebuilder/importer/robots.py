@@ -8,8 +8,6 @@ from urllib.robotparser import RobotFileParser
 from ..errors import GuideError
 from .fetch import USER_AGENT, Fetcher, Origin
 
-AGENT_NAME = "guidebuilder"
-
 
 class Robots:
     def __init__(self, parser: RobotFileParser, found: bool) -> None:
@@ -17,11 +15,12 @@ class Robots:
         self.found = found
 
     def allows(self, url: str) -> bool:
-        return self.parser.can_fetch(AGENT_NAME, url) and self.parser.can_fetch(USER_AGENT, url)
+        """Whether the rules for `guidebuilder` (or, failing those, for `*`) allow `url`."""
+        return self.parser.can_fetch(USER_AGENT, url)
 
     @property
     def crawl_delay(self) -> float | None:
-        delay = self.parser.crawl_delay(AGENT_NAME)
+        delay = self.parser.crawl_delay(USER_AGENT)
         return float(delay) if delay is not None else None
 
 

@@ -167,7 +167,11 @@ class _Crawl:
         return entries
 
     def _listing(self, start_url: str, first: Response) -> list[SitemapEntry]:
-        listing = read_listing(first.body, first.final_url)
+        try:
+            listing = read_listing(first.body, first.final_url)
+        except GuideError as exc:
+            self.batch.fail(start_url, exc.problems[0].message)
+            return []
         if not listing.articles:  # not a listing: the page is an article itself
             self.start_page = first
             return [SitemapEntry(start_url)]
@@ -187,7 +191,11 @@ class _Crawl:
             response = self._get(url)
             if response is None or not _is_html(response):
                 continue
-            more = read_listing(response.body, response.final_url)
+            try:
+                more = read_listing(response.body, response.final_url)
+            except GuideError as exc:
+                self.batch.fail(url, exc.problems[0].message)
+                continue
             articles += more.articles
             queue += [u for u in more.more_pages if u not in seen]
         return [SitemapEntry(u) for u in articles]
@@ -274,6 +282,8 @@ class _Crawl:
 
     def _with_images(self, source: Source) -> Source:
         """The page with its article images fetched (or why not), when it has any."""
+        if b"<img" not in source.data and b"<IMG" not in source.data:
+            return source
         try:
             page = read_page(source, None)
         except Exception:  # noqa: BLE001 - the import reads the page again and reports it
