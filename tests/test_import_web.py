@@ -550,3 +550,27 @@ def test_unreadable_sitemaps(tmp_path, capsys, body, message):
     assert_nothing_imported(tmp_path, code, output)
     assert f"{site.url}/sitemap.xml: failed" in output
     assert message in output
+
+
+@pytest.mark.parametrize("option, message", [
+    (["--rate", "0"], "argument --rate: '0' is not a positive number"),
+    (["--include", "(劳动"], "argument --include: '(劳动' is not a regular expression"),
+    (["--limit", "-3"], "argument --limit: '-3' is not a number (1, 2, ...)"),
+], ids=["rate", "include", "limit"])
+def test_bad_options_are_refused_before_any_request(tmp_path, capsys, option, message):
+    with serve() as site:
+        with pytest.raises(SystemExit) as exit_:
+            main(["import", f"{site.url}/sitemap_index.xml", "--root", str(tmp_path), *option])
+        asked = site.paths()
+    assert exit_.value.code == 2
+    assert message in capsys.readouterr().err
+    assert asked == []
+
+
+def test_not_a_web_address(tmp_path):
+    from conftest import run_cli
+
+    captured = run_cli("import", "http:///sitemap.xml", cwd=tmp_path)
+    assert captured.returncode == 1
+    assert "http:///sitemap.xml: not a web address (http:// or https://)" in captured.err
+    assert "Traceback" not in captured.err + captured.out
