@@ -89,8 +89,8 @@ def fetch_site(start_url: str, cache: CrawlCache, options: WebOptions,
 
 
 class _Crawl:
-    def __init__(self, fetcher: Fetcher, robots: dict[Origin, Robots], cache: CrawlCache, options: WebOptions,
-                 batch: WebBatch, interrupted_run: float | None) -> None:
+    def __init__(self, fetcher: Fetcher, robots: dict[Origin, Robots], cache: CrawlCache,
+                 options: WebOptions, batch: WebBatch, interrupted_run: float | None) -> None:
         self.fetcher = fetcher
         self.robots = robots  # each host's, read when first needed (an --allow-host one)
         self.robots_lock = threading.Lock()
