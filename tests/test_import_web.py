@@ -62,7 +62,7 @@ def test_sitemap_index_imports_every_allowed_page_once(tmp_path, capsys):
     assert Counter(asked) == Counter(["/robots.txt", "/sitemap_index.xml", "/sitemap-laodong.xml",
                                       "/sitemap-other.xml.gz", *ARTICLES])
     assert not any(p.startswith("/private/") for p in asked)
-    assert agents == {f"guidebuilder/{__version__} (article import; +https://pypi.org/project/guidebuilder/)"}
+    assert agents == {f"guidebuilder/{__version__} (article import)"}
     pages = outcomes(output)
     assert pages[f"{site.url}/private/3103.html"] == "skipped"
     assert "robots.txt asks robots to keep out of it" in output

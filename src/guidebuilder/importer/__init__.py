@@ -109,7 +109,8 @@ def read_page(source: Source, as_of: AsOf | None) -> Page:
         page, charset, saved_from = html_part(data)
         text, encoding = decode(page, html=True, mime_charset=charset)
         return read_html_page(text, source.name, f"{encoding}, from MHTML", as_of, saved_from)
-    is_html = source.content_type in ("text/html", "application/xhtml+xml") or suffix in HTML_SUFFIXES or (
+    fetched_html = source.content_type in ("text/html", "application/xhtml+xml")
+    is_html = fetched_html or suffix in HTML_SUFFIXES or (
         suffix not in TEXT_SUFFIXES and data.lstrip()[:200].lower().startswith((b"<!doctype", b"<html", b"<head", b"<meta", b"<?xml")))
     text, encoding = decode(data, html=is_html)
     if source.address is not None and is_html:

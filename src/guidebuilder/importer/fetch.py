@@ -20,7 +20,7 @@ import httpx
 from .. import __version__
 from ..errors import GuideError
 
-USER_AGENT = f"guidebuilder/{__version__} (article import; +https://pypi.org/project/guidebuilder/)"
+USER_AGENT = f"guidebuilder/{__version__} (article import)"
 RETRIED_STATUSES = {429, 500, 502, 503, 504}
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
