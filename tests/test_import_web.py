@@ -573,3 +573,18 @@ def test_not_a_web_address(tmp_path):
     captured = run_cli("import", "http:///sitemap.xml", cwd=tmp_path)
     assert captured.returncode == 1
     assert captured.stderr == "http:///sitemap.xml: not a web address (http:// or https://)\n"
+
+
+def test_listing_pages_in_a_sitemap_are_not_articles(tmp_path, capsys):
+    with serve() as site:
+        site.handlers["/sitemap.xml"] = sitemap_of(f"{site.url}/laodong/", f"{site.url}/a/jinrong/",
+                                                   f"{site.url}/news/", f"{site.url}/laodong/3101.html")
+        code, output = run(tmp_path, f"{site.url}/sitemap.xml", capsys=capsys)
+    assert code == 0, output
+    assert set(articles(tmp_path)) == {"加班费的计算基数怎么确定?"}
+    pages = outcomes(output)
+    assert pages == {f"{site.url}/laodong/": "skipped", f"{site.url}/a/jinrong/": "skipped",
+                     f"{site.url}/news/": "skipped", f"{site.url}/laodong/3101.html": "new"}
+    # by its template (tpure, DedeCMS), or, failing to be an article, by its pagination (PbootCMS)
+    assert f"{site.url}/laodong/: a listing page (3 article link(s)), not an article" in output
+    assert f"{site.url}/news/: a listing page (1 article link(s)), not an article" in output

@@ -37,6 +37,12 @@ _MIN_TITLE = 4
 class Listing:
     articles: tuple[str, ...]  # in the order the page lists them
     more_pages: tuple[str, ...]  # the other pages of the same listing
+    by_template: bool = False  # the articles were found where a CMS's list template puts them
+
+    @property
+    def is_listing(self) -> bool:
+        """Sure enough to say that the page lists articles rather than being one."""
+        return len(self.articles) >= 2
 
 
 def read_listing(body: bytes, page_url: str) -> Listing:
@@ -70,7 +76,7 @@ def read_listing(body: bytes, page_url: str) -> Listing:
     for selector in ARTICLE_LINKS:
         links = [u for a in soup.select(selector) if (u := address(a))]
         if links:
-            return Listing(tuple(dict.fromkeys(links)), more)
+            return Listing(tuple(dict.fromkeys(links)), more, by_template=True)
     if not more:
         return Listing((), ())  # no template's list, no pagination: not a listing page
     titled = [u for item in soup.find_all("li") for a in item.find_all("a", href=True)

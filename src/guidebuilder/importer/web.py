@@ -23,7 +23,7 @@ from . import ImportReport, PageReport, Progress, Source, _identity, read_page
 from .crawl_cache import CachedPage, CrawlCache
 from .images import MAX_IMAGE_BYTES, FetchedImage, cached_image_file, keep_image
 from .fetch import Fetcher, FetchPolicy, Origin, Response, SiteGate
-from .listing import read_listing
+from .listing import Listing, read_listing
 from .robots import Robots, read_robots
 from .sitemap import MAX_UNPACKED, SitemapEntry, looks_like_sitemap, read_sitemap
 
@@ -32,6 +32,11 @@ XML_TYPES = {"application/xml", "text/xml", "application/gzip", "application/x-g
 MAX_SITEMAP_DEPTH = 3
 MAX_LISTING_PAGES = 500
 DOWNLOADED, NOT_MODIFIED, NOT_ASKED = "downloaded", "not modified", "not asked"
+
+
+def listing_note(count: int) -> str:
+    return (f"a listing page ({count} article link(s)), not an article; give its address as SRC "
+            "to import the articles it lists")
 
 
 @dataclass(frozen=True)
@@ -230,21 +235,24 @@ class _Crawl:
         try:
             results = pool.map(self._page, entries)
             for entry, (result, how) in progress(zip(entries, results), len(entries), "fetching"):
-                if isinstance(result, str):
+                if isinstance(result, Source):
+                    self.batch.sources.append(result)
+                elif isinstance(result, Listing):
+                    self.batch.fail(entry.url, listing_note(len(result.articles)), "skipped")
+                else:
                     self.batch.fail(entry.url, result)
-                    continue
-                self.batch.sources.append(result)
                 if how == DOWNLOADED:
                     self.batch.fetched += 1
                 elif how == NOT_MODIFIED:
                     self.batch.not_modified += 1
-                else:
+                elif how == NOT_ASKED:
                     self.batch.not_asked += 1
         finally:  # interrupted: the pages not yet begun are not asked for
             pool.shutdown(wait=False, cancel_futures=True)
 
-    def _page(self, entry: SitemapEntry) -> tuple[Source | str, str]:
-        """The page as a source (or why not), and how it was had."""
+    def _page(self, entry: SitemapEntry) -> tuple[Source | Listing | str, str]:
+        """The page as a source; or, when it is a listing page rather than an article, what
+        it lists; or why it could not be had. And how it was had."""
         if self.start_page is not None and self.start_page.url == entry.url:
             response = self.start_page
             page = CachedPage(entry.url, response.final_url, response.content_type,
@@ -253,26 +261,34 @@ class _Crawl:
             return self._with_images(_source(page)), DOWNLOADED
         cached = self.cache.get(entry.url)
         if cached is not None and self._fresh(cached, entry):
-            return self._with_images(_source(cached)), NOT_ASKED
+            return self._article(cached), NOT_ASKED
         try:
             if cached is not None:
                 response = self.fetcher.get(entry.url, cached.etag, cached.last_modified)
             else:
                 response = self.fetcher.get(entry.url)
         except GuideError as exc:
-            return exc.problems[0].message, ""
+            return exc.problems[0].message, "failed"
         if response.status == 304 and cached is not None:
             how = NOT_MODIFIED
             page = CachedPage(**{**cached.__dict__, "lastmod": entry.lastmod, "fetched_at": time.time()})
         else:
             if not _is_html(response):
-                return f"not an HTML page ({response.content_type or 'no content type'}); not imported", ""
+                return (f"not an HTML page ({response.content_type or 'no content type'}); "
+                        "not imported"), "failed"
             how = DOWNLOADED
             page = CachedPage(entry.url, response.final_url, response.content_type or "text/html",
                               response.etag, response.last_modified, entry.lastmod, time.time(),
                               response.body)
         self._keep(page)
-        return self._with_images(_source(page)), how
+        return self._article(page), how
+
+    def _article(self, page: CachedPage) -> Source | Listing:
+        """The page to import, unless a CMS's list template says it is a listing page."""
+        listing = _listing_of(page.body, page.final_url)
+        if listing is not None and listing.by_template and listing.is_listing:
+            return listing
+        return self._with_images(_source(page))
 
     def _keep(self, page: CachedPage) -> None:
         try:
@@ -312,6 +328,13 @@ class _Crawl:
         return self.interrupted_run is not None and cached.fetched_at >= self.interrupted_run
 
 
+def _listing_of(body: bytes, address: str) -> Listing | None:
+    try:
+        return read_listing(body, address)
+    except GuideError:
+        return None  # the import reads the page again and says what is wrong with it
+
+
 def _source(page: CachedPage) -> Source:
     return Source(page.url, page.url, data=page.body, content_type=page.content_type,
                   address=page.final_url)
@@ -348,4 +371,18 @@ def with_web_reports(report: ImportReport, batch: WebBatch) -> ImportReport:
     def place(page: PageReport) -> tuple[int, int]:
         return (1, batch.order[page.source]) if page.source in batch.order else (0, 0)
 
-    return ImportReport(tuple(sorted((*report.pages, *batch.reports), key=place)))
+    fetched = {source.shown: source for source in batch.sources}
+    pages = [_listing_failure(page, fetched[page.source]) if page.outcome == "failed"
+             and page.source in fetched else page for page in report.pages]
+    return ImportReport(tuple(sorted((*pages, *batch.reports), key=place)))
+
+
+def _listing_failure(page: PageReport, source: Source) -> PageReport:
+    """A page of a sitemap that could not be read as an article because it lists articles
+    (a category page no template marks as one) is skipped, and said to be a listing."""
+    listing = _listing_of(source.data, source.address or source.shown)
+    if listing is None or not listing.articles:  # found by no template: pagination and all
+        return page
+    return PageReport(source=page.source, outcome="skipped",
+                      problems=(Problem(listing_note(len(listing.articles)), page.source),),
+                      encoding=page.encoding, profile=page.profile)
