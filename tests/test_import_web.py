@@ -588,3 +588,15 @@ def test_listing_pages_in_a_sitemap_are_not_articles(tmp_path, capsys):
     # by its template (tpure, DedeCMS), or, failing to be an article, by its pagination (PbootCMS)
     assert f"{site.url}/laodong/: a listing page (3 article link(s)), not an article" in output
     assert f"{site.url}/news/: a listing page (1 article link(s)), not an article" in output
+
+
+def test_proxy_settings_do_not_send_requests_elsewhere(tmp_path, capsys, monkeypatch):
+    with serve() as proxy, serve() as site:
+        for name in ("HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"):
+            monkeypatch.setenv(name, proxy.url)
+        monkeypatch.delenv("NO_PROXY", raising=False)
+        monkeypatch.delenv("no_proxy", raising=False)
+        code, output = run(tmp_path, f"{site.url}/laodong/3101.html", capsys=capsys)
+        asked_proxy = proxy.paths()
+    assert code == 0, output
+    assert asked_proxy == []
