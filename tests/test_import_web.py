@@ -600,3 +600,25 @@ def test_proxy_settings_do_not_send_requests_elsewhere(tmp_path, capsys, monkeyp
         asked_proxy = proxy.paths()
     assert code == 0, output
     assert asked_proxy == []
+
+
+@pytest.mark.parametrize("saved, content_type", [
+    ("tpure/3105-gbk.html", "text/html"),
+    ("tpure/3105-gbk-nocharset.html", "text/html; charset=gbk"),
+    ("dedecms/518-gbk-nocharset.html", "text/html"),
+], ids=["meta-charset", "no-meta", "dedecms-no-meta"])
+def test_gbk_pages_from_the_site(tmp_path, capsys, saved, content_type):
+    data = (REPO / "tests/pages/cms" / saved).read_bytes()
+
+    def answer(handler):
+        handler.send_response(200)
+        handler.send_header("Content-Type", content_type)
+        handler.send_header("Content-Length", str(len(data)))
+        handler.end_headers()
+        handler.wfile.write(data)
+
+    with serve(handlers={"/gbk.html": answer}) as site:
+        code, output = run(tmp_path, f"{site.url}/gbk.html", capsys=capsys)
+    assert code == 0, output
+    assert set(articles(tmp_path)) & {"劳动合同到期不续签,公司要给经济补偿吗?", "朋友借钱不还,只有微信聊天记录能起诉吗?"}
+    assert "gb" in re.search(r"read as (\S+)", output).group(1).lower()
