@@ -622,3 +622,17 @@ def test_gbk_pages_from_the_site(tmp_path, capsys, saved, content_type):
     assert code == 0, output
     assert set(articles(tmp_path)) & {"劳动合同到期不续签,公司要给经济补偿吗?", "朋友借钱不还,只有微信聊天记录能起诉吗?"}
     assert "gb" in re.search(r"read as (\S+)", output).group(1).lower()
+
+
+def test_missing_page_is_reported_and_the_others_imported(tmp_path, capsys):
+    with serve() as site:
+        site.handlers["/sitemap.xml"] = sitemap_of(f"{site.url}/laodong/3101.html",
+                                                   f"{site.url}/laodong/gone.html")
+        code, output = run(tmp_path, f"{site.url}/sitemap.xml", "--report",
+                           str(tmp_path / "report.json"), capsys=capsys)
+    assert code == 1
+    assert outcomes(output) == {f"{site.url}/laodong/3101.html": "new",
+                                f"{site.url}/laodong/gone.html": "failed"}
+    assert f"{site.url}/laodong/gone.html: the site answered 404 Not Found" in output
+    report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    assert report["failures"] == {"error answer from the site": [f"{site.url}/laodong/gone.html"]}
