@@ -18,7 +18,6 @@ from website import ARTICLES, serve
 
 from guidebuilder import __version__
 from guidebuilder.cli import main
-import yaml
 
 REPO = Path(__file__).resolve().parents[1]
 FAST = ["--rate", "50", "--as-of", "2026-11-29", "--timeout", "5"]
@@ -50,8 +49,8 @@ TITLES = {
 
 def test_sitemap_index_imports_every_allowed_page_once(tmp_path, capsys):
     with serve() as site:
-        code, output = run(tmp_path, f"{site.url}/sitemap_index.xml", "--report", str(tmp_path / "report.json"),
-                           capsys=capsys)
+        code, output = run(tmp_path, f"{site.url}/sitemap_index.xml",
+                           "--report", str(tmp_path / "report.json"), capsys=capsys)
         asked = site.paths()
         agents = {r.headers.get("User-Agent") for r in site.requests}
     assert code == 0, output
