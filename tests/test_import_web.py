@@ -148,6 +148,16 @@ def test_pbootcms_listing_pages(tmp_path, capsys):
     assert Counter(asked) == Counter(["/robots.txt", "/news/", "/news_2/", "/news/76.html", "/news/77.html"])
 
 
+def test_wordpress_category_archive(tmp_path, capsys):
+    with serve() as site:
+        code, output = run(tmp_path, f"{site.url}/category/hunyin/", capsys=capsys)
+        asked = site.paths()
+    assert code == 0, output
+    assert set(articles(tmp_path)) == {"离婚时婚前买的房子怎么分?", "劳动合同到期不续签,公司要给经济补偿吗?"}
+    assert Counter(asked) == Counter(["/robots.txt", "/category/hunyin/", "/category/hunyin/page/2/",
+                                      "/?p=41", "/laodong/3105.html"])
+
+
 def test_include_and_limit(tmp_path, capsys):
     with serve() as site:
         code, output = run(tmp_path, f"{site.url}/sitemap_index.xml", "--include", r"/laodong/",

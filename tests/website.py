@@ -46,6 +46,9 @@ ROUTES = {
     "/news/": "site/news/index.html",
     "/news_2/": "site/news/page_2.html",
     "/news/77.html": "site/news/77.html",
+    # WordPress (Twenty Twenty-One) category archive, two pages
+    "/category/hunyin/": "site/category/hunyin/index.html",
+    "/category/hunyin/page/2/": "site/category/hunyin/page-2.html",
 }
 ARTICLES = ["/laodong/3105.html", "/laodong/3104.html", "/laodong/3102.html", "/laodong/3101.html",
             "/plus/view.php?aid=518", "/?p=41", "/news/76.html"]

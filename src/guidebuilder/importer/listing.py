@@ -28,8 +28,10 @@ ARTICLE_LINKS = (
 PAGINATION = (".pagebar", ".pagelist", ".dede_pages", ".pagination", ".page-numbers",
               ".nav-links", ".page-nav", ".pager")  # not .pages: PbootCMS wraps whole pages in it
 _NEXT_TEXT = re.compile(r"^(?:下一页|下页|后页|下一頁|next(?:\s*page)?|older posts|[›»>]|>>)$", re.I)
-_FURNITURE = ("header", "nav", "footer", "aside", ".sidebar", ".menu", ".navbar", ".footer",
-              ".header", ".relatecon", ".related")
+# the site's own header and footer, not an article's (WordPress puts each title in a <header>)
+_FURNITURE = ("body > header", "body > footer", ".site-header", ".site-footer", "#masthead",
+              "#colophon", "nav", "aside", ".sidebar", ".menu", ".navbar", ".footer", ".header",
+              ".relatecon", ".related")
 _MIN_TITLE = 4
 
 
