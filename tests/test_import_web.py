@@ -645,3 +645,28 @@ def test_missing_page_is_reported_and_the_others_imported(tmp_path, capsys):
     assert f"{site.url}/laodong/gone.html: the site answered 404 Not Found" in output
     report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
     assert report["failures"] == {"error answer from the site": [f"{site.url}/laodong/gone.html"]}
+
+
+def test_category_for_fetched_pages_that_do_not_say_theirs(tmp_path, capsys):
+    with serve() as site:
+        page = site.files["/laodong/3101.html"].decode("utf-8")
+        start = page.index('<div class="sitemap">')
+        end = page.index("</div>", start) + len("</div>")
+        site.files["/nocat/3101.html"] = (page[:start] + page[end:]).replace(
+            '<span class="cate"><a href="' + site.url + '/laodong/" target="_blank">劳动纠纷</a></span>', "").encode()
+        refused, refused_output = run(tmp_path, f"{site.url}/nocat/3101.html", capsys=capsys)
+        code, output = run(tmp_path, f"{site.url}/nocat/3101.html", "--category", "用工指南", capsys=capsys)
+    assert refused == 1 and "no category found" in refused_output
+    assert code == 0, output
+    assert articles(tmp_path)["加班费的计算基数怎么确定?"]["category"] == "用工指南"
+
+
+def test_saved_files_and_the_site_in_one_run(tmp_path, capsys):
+    saved = tmp_path / "saved"
+    saved.mkdir()
+    (saved / "518.html").write_bytes((REPO / "tests/pages/cms/dedecms/518.html").read_bytes())
+    with serve() as site:
+        code, output = run(tmp_path, str(saved), f"{site.url}/laodong/", capsys=capsys)
+    assert code == 0, output
+    assert len(articles(tmp_path)) == 5
+    assert output.index(f"{saved / '518.html'}: new") < output.index(f"{site.url}/laodong/3105.html: new")
