@@ -670,3 +670,12 @@ def test_saved_files_and_the_site_in_one_run(tmp_path, capsys):
     assert code == 0, output
     assert len(articles(tmp_path)) == 5
     assert output.index(f"{saved / '518.html'}: new") < output.index(f"{site.url}/laodong/3105.html: new")
+
+
+def test_limit_stops_following_listing_pages(tmp_path, capsys):
+    with serve() as site:
+        code, output = run(tmp_path, f"{site.url}/laodong/", "--limit", "2", capsys=capsys)
+        asked = site.paths()
+    assert code == 0, output
+    assert len(articles(tmp_path)) == 2
+    assert "/laodong/page_2.html" not in asked  # page 1 lists enough

@@ -181,11 +181,11 @@ class _Crawl:
             self.start_page = first
             return [SitemapEntry(start_url)]
         articles = list(listing.articles)
+        wanted = {u for u in articles if self._wanted(u)}
         seen = {start_url, first.final_url}
         queue = [u for u in listing.more_pages if u not in seen]
         while queue and len(seen) < MAX_LISTING_PAGES:
-            if self.options.limit is not None and \
-                    sum(map(self._wanted, dict.fromkeys(articles))) >= self.options.limit:
+            if self.options.limit is not None and len(wanted) >= self.options.limit:
                 break
             url = queue.pop(0)
             if url in seen:
@@ -202,6 +202,7 @@ class _Crawl:
                 self.batch.fail(url, exc.problems[0].message)
                 continue
             articles += more.articles
+            wanted.update(u for u in more.articles if u not in wanted and self._wanted(u))
             queue += [u for u in more.more_pages if u not in seen]
         return [SitemapEntry(u) for u in articles]
 
