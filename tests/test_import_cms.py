@@ -386,7 +386,8 @@ def test_report_json_groups_failures_by_reason(tmp_path):
     assert result.returncode == 1
     assert result.stdout.endswith("report written to out/report.json\n")
     data = json.loads((tmp_path / "out/report.json").read_text(encoding="utf-8"))
-    assert data["counts"] == {"new": 1, "updated": 0, "unchanged": 0, "refused": 0, "failed": 3}
+    assert data["counts"] == {"new": 1, "updated": 0, "unchanged": 0, "refused": 0, "failed": 3,
+                              "skipped": 0}
     assert data["failures"] == {
         "no category (give --category)": ["saved/no-category.txt"],
         "no recognisable title": ["saved/no-title-1.txt", "saved/no-title-2.txt"],

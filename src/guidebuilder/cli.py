@@ -62,10 +62,12 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("check", parents=[common],
                         help="validate every article and guide without rendering")
     import_cmd = commands.add_parser(
-        "import", parents=[common], help="turn saved web pages into articles",
-        description="Turn the firm's saved article pages (HTML, or text captures) into articles.")
+        "import", parents=[common], help="turn saved web pages, or the website's, into articles",
+        description="Turn the firm's article pages (saved as HTML or text captures, or fetched "
+                    "from its website) into articles.")
     import_cmd.add_argument("sources", nargs="+", metavar="SRC",
-                            help="a saved page, a folder of them, or - for standard input")
+                            help="a saved page, a folder of them, - for standard input, or the "
+                                 "address of the site's sitemap or of a listing page")
     import_cmd.add_argument("--into", type=Path, default=None,
                             help="the articles folder to write to (default: articles/ in --root)")
     import_cmd.add_argument("--as-of", default=None, metavar="YYYY-MM-DD",
@@ -77,7 +79,43 @@ def _parser() -> argparse.ArgumentParser:
                             help="the category of pages that do not say theirs (no breadcrumb)")
     import_cmd.add_argument("--report", type=Path, default=None, metavar="FILE.json",
                             help="also write the report as JSON, failures grouped by reason")
+    web = import_cmd.add_argument_group("fetching from the website (SRC is an http(s) address)")
+    web.add_argument("--allow-host", action="append", default=[], metavar="HOST",
+                     help="also fetch from this host (the given address's host only by default)")
+    web.add_argument("--rate", type=_rate, default=1.0, metavar="N",
+                     help="at most N requests a second (default: 1)")
+    web.add_argument("--include", type=_pattern, default=None, metavar="REGEX",
+                     help="import only the article addresses this regular expression matches")
+    web.add_argument("--limit", type=_positive_count, default=None, metavar="N",
+                     help="import at most N articles")
+    web.add_argument("--timeout", type=_rate, default=30.0, metavar="SECONDS",
+                     help="give up on a page not fully received in this time (default: 30)")
     return parser
+
+
+def _rate(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"'{text}' is not a positive number")
+    return value
+
+
+def _positive_count(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number (1, 2, ...)")
+    return int(text)
+
+
+def _pattern(text: str):
+    import re
+
+    try:
+        return re.compile(text)
+    except re.error as exc:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a regular expression: {exc}") from None
 
 
 def _positive(text: str) -> int:
@@ -165,13 +203,17 @@ def _import(root: Path, args: argparse.Namespace) -> int:
 
     from .importer import import_pages, sources_from
     from .importer.dates import parse_as_of
+    from .importer.fetch import FetchPolicy
+    from .importer.web import WebOptions, fetch_sites, finish_sites, is_web_address, with_web_reports
 
     try:
         as_of = parse_as_of(args.as_of) if args.as_of else None
     except ValueError as exc:
         raise GuideError(str(exc)) from None
     into = args.into if args.into is not None else root / "articles"
-    sources = sources_from(args.sources, lambda: sys.stdin.buffer.read())
+    addresses = [a for a in args.sources if is_web_address(a)]
+    sources = sources_from([a for a in args.sources if not is_web_address(a)],
+                           lambda: sys.stdin.buffer.read())
 
     def progress(items, total, description):
         # a bar only where someone watches: tqdm stays silent when stderr is not a terminal
@@ -181,8 +223,17 @@ def _import(root: Path, args: argparse.Namespace) -> int:
     category = args.category.strip() if args.category else None
     if args.category is not None and not category:
         raise GuideError("--category needs a name")
+    batch = None
+    if addresses:
+        policy = FetchPolicy(rate=args.rate, timeout=args.timeout)
+        options = WebOptions(tuple(args.allow_host), args.include, args.limit, policy)
+        batch = fetch_sites(addresses, root / ".cache" / "import", options, progress)
+        sources += batch.sources
     report = import_pages(sources, into, as_of, force=args.force, progress=progress,
                           category=category)
+    if batch is not None:
+        report = with_web_reports(report, batch)
+        finish_sites(addresses, root / ".cache" / "import")
     for page in report.pages:
         where = f" -> {shown_path(page.path)}" if page.path else ""
         print(f"{page.source}: {page.outcome}{where}")
@@ -196,8 +247,14 @@ def _import(root: Path, args: argparse.Namespace) -> int:
         for problem in page.problems:
             print(f"  {problem}")
     counts = ", ".join(f"{report.count(o)} {o}" for o in
-                       ("new", "updated", "unchanged", "refused", "failed") if report.count(o))
+                       ("new", "updated", "unchanged", "refused", "failed", "skipped")
+                       if report.count(o))
     print(f"{len(report.pages)} page(s): {counts or 'nothing done'}")
+    if batch is not None:
+        print(f"from the website: {batch.fetched} downloaded, {batch.not_modified} not changed "
+              f"since the last run, {batch.not_asked} read from .cache/import/ without asking")
+        if batch.left_out_by_include:
+            print(f"{batch.left_out_by_include} address(es) left out by --include")
     if not as_of and any("--as-of" in str(p) for page in report.pages for p in page.problems):
         print("give --as-of YYYY-MM-DD (the day the pages were saved) to resolve relative dates")
     if args.report is not None:

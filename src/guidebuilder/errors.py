@@ -11,7 +11,7 @@ class Problem:
     """One thing wrong (or worth a warning) in the user's input, located as precisely as we can."""
 
     message: str
-    path: Path | None = None
+    path: Path | str | None = None  # a str is a web address, shown as it is
     line: int | None = None
     warning: bool = False
 
@@ -24,8 +24,10 @@ class Problem:
         return f"{where}{kind}{self.message}"
 
 
-def shown_path(path: Path) -> str:
+def shown_path(path: Path | str) -> str:
     """A path as the user would type it: relative to the working directory when inside it."""
+    if isinstance(path, str) and "://" in path:
+        return path
     try:
         return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
     except ValueError:

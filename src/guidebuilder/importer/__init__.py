@@ -17,6 +17,7 @@ from ..reader import CATEGORY_FILE
 from .dates import AsOf
 from .decode import decode
 from .html_page import read_html_page
+from .images import FetchedImage, copy_images, with_local_images
 from .library import scan
 from .markdown_out import article_text, front_matter
 from .mhtml import SUFFIXES as MHTML_SUFFIXES
@@ -42,12 +43,15 @@ class Source:
     name: str  # as `imported_from` records it
     path: Path | None = None
     data: bytes | None = None
+    content_type: str | None = None  # a fetched page's, as the site sent it
+    address: str | None = None  # a fetched page's address (after redirects)
+    images: tuple[FetchedImage, ...] = ()  # a fetched page's images, fetched in turn
 
 
 @dataclass(frozen=True)
 class PageReport:
     source: str
-    outcome: str  # new, updated, unchanged, refused or failed
+    outcome: str  # new, updated, unchanged, refused, failed, or skipped (a web address not asked)
     path: Path | None = None
     found: tuple[str, ...] = ()
     missing: tuple[str, ...] = ()
@@ -65,7 +69,9 @@ class ImportReport:
 
     @property
     def ok(self) -> bool:
-        return not any(p.outcome in ("failed", "refused") for p in self.pages)
+        """Nothing failed or refused, and something was imported (or found unchanged)."""
+        done = any(p.outcome in ("new", "updated", "unchanged") for p in self.pages)
+        return done and not any(p.outcome in ("failed", "refused") for p in self.pages)
 
 
 def sources_from(arguments: list[str], read_stdin: Callable[[], bytes]) -> list[Source]:
@@ -103,9 +109,12 @@ def read_page(source: Source, as_of: AsOf | None) -> Page:
         page, charset, saved_from = html_part(data)
         text, encoding = decode(page, html=True, mime_charset=charset)
         return read_html_page(text, source.name, f"{encoding}, from MHTML", as_of, saved_from)
-    is_html = suffix in HTML_SUFFIXES or (
+    fetched_html = source.content_type in ("text/html", "application/xhtml+xml")
+    is_html = fetched_html or suffix in HTML_SUFFIXES or (
         suffix not in TEXT_SUFFIXES and data.lstrip()[:200].lower().startswith((b"<!doctype", b"<html", b"<head", b"<meta", b"<?xml")))
     text, encoding = decode(data, html=is_html)
+    if source.address is not None and is_html:
+        return read_html_page(text, source.name, encoding, as_of, source.address, fetched=True)
     reader = read_html_page if is_html else read_text_capture
     return reader(text, source.name, encoding, as_of)
 
@@ -155,6 +164,7 @@ def import_pages(sources: list[Source], into: Path, as_of: AsOf | None = None,
 def _write(source: Source, placement: Placement, index: RelatedIndex, into: Path,
            force: bool) -> PageReport:
     page, path = placement.page, placement.path
+    page, image_copies = with_local_images(page, source.images, path) if page.images else (page, [])
     related = index.resolve(placement)
     problems = [_problem(source, note.message, note.line) for note in page.notes]
     problems += [_problem(source, f"related '{d.title}' {d.why}; not kept", d.line)
@@ -172,21 +182,28 @@ def _write(source: Source, placement: Placement, index: RelatedIndex, into: Path
         reason = edited_since_import(path)
         if reason and not force:
             problems.append(Problem(f"{_relative(path, into)} is not replaced: {reason} "
-                                    "(use --force to replace it)", Path(source.shown)))
+                                    "(use --force to replace it)", _where(source)))
             return PageReport(outcome="refused", problems=tuple(problems), **report)
         if path.read_bytes() == text.encode("utf-8"):
+            copy_images(image_copies)  # one removed by hand comes back
             return PageReport(outcome="unchanged", problems=tuple(problems), **report)
         outcome = "updated"
     else:
         outcome = "new"
     if placement.new_folder and not (path.parent / CATEGORY_FILE).exists():
         write_text_atomically(path.parent / CATEGORY_FILE, front_matter({"name": page.category})[4:-4])
+    copy_images(image_copies)
     write_text_atomically(path, text)
     return PageReport(outcome=outcome, problems=tuple(problems), **report)
 
 
 def _problem(source: Source, message: str, line: int | None) -> Problem:
-    return Problem(message, Path(source.shown), line, warning=True)
+    return Problem(message, _where(source), line, warning=True)
+
+
+def _where(source: Source) -> Path | str:
+    """A saved file's path, or a fetched page's address as it is."""
+    return source.shown if "://" in source.shown else Path(source.shown)
 
 
 def _failed(source: Source, exc: Exception, page: Page | None = None) -> PageReport:
@@ -200,7 +217,7 @@ def _failed(source: Source, exc: Exception, page: Page | None = None) -> PageRep
     problems = []
     if page is not None:
         problems += [_problem(source, note.message, note.line) for note in page.notes]
-    problems += [Problem(m, Path(source.shown)) for m in messages]
+    problems += [Problem(m, _where(source)) for m in messages]
     return PageReport(source=source.shown, outcome="failed",
                       found=page.found() if page else (),
                       missing=page.missing() if page else (),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from typing import Callable
+from urllib.parse import urljoin
 
 from bs4 import Comment, NavigableString, Tag
 
@@ -24,6 +25,8 @@ _BLOCK_TAGS = {"p", "div", "table", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h
 _CJK = r"\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f"
 _CJK_BREAK = re.compile(rf"(?<=[{_CJK}])[ \t]*\n\s*|[ \t]*\n\s*(?=[{_CJK}])")
 _SPACES = re.compile(r"\s+")
+# what an image stands for in a line's plain text, so that a paragraph of one image is kept
+IMAGE_MARK = "\ufffc"
 
 
 def flat(text: str) -> str:
@@ -37,9 +40,12 @@ class BodyReader:
     piece of text and notes it."""
 
     def __init__(self, chrome: set[int], ends: set[int], clean: Callable[[str, int | None], str],
-                 notes: list[Note]) -> None:
+                 notes: list[Note], image_base: str | None = None) -> None:
         self.chrome, self.ends, self._clean, self.notes = chrome, ends, clean, notes
         self.stopped = False
+        # a fetched page's address: its images are kept, as absolute addresses, to be fetched
+        self.image_base = image_base
+        self.images: list[str] = []
 
     def walk(self, element: Tag, out: list[Line | Block]) -> None:
         buffer: list[tuple[str, str]] = []
@@ -115,7 +121,12 @@ class BodyReader:
         if node.name == "br":
             return "\n", "\n"
         if node.name == "img":
-            source = node.get("src", "")
+            source = (node.get("data-original") or node.get("data-src") or node.get("src") or "").strip()
+            if self.image_base is not None and source and not source.startswith("data:"):
+                address = urljoin(self.image_base, source).replace(" ", "%20").replace(
+                    "<", "%3C").replace(">", "%3E")
+                self.images.append(address)
+                return IMAGE_MARK, f"![{escape(flat(node.get('alt', '')))}](<{address}>)"
             self.notes.append(Note(f"image '{source}' not imported: add it to the article by hand",
                                    node.sourceline))
             return "", ""

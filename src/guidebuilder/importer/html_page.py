@@ -29,10 +29,11 @@ _LABEL_START = re.compile(r"(?:您当前的位置|您当前位置|您现在的�
 
 
 def read_html_page(text: str, source: str, encoding: str, as_of: AsOf | None,
-                   saved_from: str | None = None) -> Page:
-    """`saved_from`: the address the page was saved from, where the file says it (MHTML);
-    relative links are read against it, but it is not taken as the article's source_url."""
-    return _PageReader(text, as_of).page(source, encoding, saved_from)
+                   saved_from: str | None = None, fetched: bool = False) -> Page:
+    """`saved_from`: the address the page was saved from, where the file says it (MHTML), or
+    fetched from; relative links are read against it, but it is not taken as the article's
+    source_url. The images of a `fetched` page are kept in its body, to be fetched in turn."""
+    return _PageReader(text, as_of).page(source, encoding, saved_from, fetched)
 
 
 class _PageReader:
@@ -59,7 +60,8 @@ class _PageReader:
         self.chrome: set[int] = set()  # id()s of elements that are page furniture, not body
         self.ends: set[int] = set()  # id()s of elements at which the body has ended
 
-    def page(self, source: str, encoding: str, saved_from: str | None = None) -> Page:
+    def page(self, source: str, encoding: str, saved_from: str | None = None,
+             fetched: bool = False) -> Page:
         title = self._title()
         self.title_at = _position(self.title_element) if self.title_element is not None else None
         levels = self._breadcrumb()
@@ -77,17 +79,21 @@ class _PageReader:
         self._mark_ends()
         container = self._body_container()
         body: tuple[Block, ...] = ()
+        images: list[str] = []
         if container is not None:
             items: list[Line | Block] = []
-            BodyReader(self.chrome, self.ends, self._clean, self.notes).walk(container, items)
+            reader = BodyReader(self.chrome, self.ends, self._clean, self.notes,
+                                image_base=saved_from if fetched else None)
+            reader.walk(container, items)
             body = blocks(items)
+            images = reader.images
         why_no_title = None if title else ("the page has no article heading, og:title or <title> "
                                            "that reads as a title (the site's name is not one)")
         return Page(source=source, kind="html", encoding=encoding, profile=self.profile.name,
                     why_no_title=why_no_title,
                     title=title,
                     category=category, author=author, date=date, source_url=source_url,
-                    copyright=copyright, related=related, body=body,
+                    copyright=copyright, related=related, body=body, images=tuple(images),
                     notes=tuple(sorted(self.notes, key=lambda n: n.line or 0)))
 
     # --- text helpers -------------------------------------------------------------------

@@ -73,6 +73,7 @@ class Page:
     body: tuple[Block, ...] = ()
     notes: tuple[Note, ...] = ()
     why_no_title: str | None = None  # what stood where the title should be, when it is not one
+    images: tuple[str, ...] = ()  # a fetched page's article images, as the body links them
 
     def found(self) -> tuple[str, ...]:
         return tuple(name for name in FIELDS if getattr(self, name))

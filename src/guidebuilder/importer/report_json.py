@@ -10,7 +10,7 @@ from typing import Any
 
 from . import ImportReport, PageReport
 
-OUTCOMES = ("new", "updated", "unchanged", "refused", "failed")
+OUTCOMES = ("new", "updated", "unchanged", "refused", "failed", "skipped")
 # a reason is the kind of failure, without the page's own details (its title, its path)
 _REASONS = (
     (re.compile(r"^no recognisable title"), "no recognisable title"),
@@ -28,12 +28,22 @@ _REASONS = (
     (re.compile(r"\.mhtml file"), "unreadable MHTML file"),
     (re.compile(r"^cannot read or write|^cannot write"), "cannot read or write a file"),
     (re.compile(r"^internal error"), "internal error (please report it)"),
+    (re.compile(r"robots\.txt asks"), "kept out by robots.txt"),
+    (re.compile(r"on another host"), "on another host (give --allow-host)"),
+    (re.compile(r"^redirect loop"), "redirect loop"),
+    (re.compile(r"more than \d+ redirects"), "too many redirects"),
+    (re.compile(r"^it is .*more than"), "page too large"),
+    (re.compile(r"did not finish within|no answer within"), "timed out"),
+    (re.compile(r"^cannot reach|^the connection failed"), "site unreachable"),
+    (re.compile(r"^the site answered"), "error answer from the site"),
+    (re.compile(r"^not an HTML page|^neither a sitemap"), "not an HTML page"),
+    (re.compile(r"sitemap"), "unreadable sitemap"),
 )
 
 
 def reason(page: PageReport) -> str | None:
     """Why a failed or refused page was not written: one of a few reasons."""
-    if page.outcome not in ("failed", "refused"):
+    if page.outcome not in ("failed", "refused", "skipped"):
         return None
     errors = [p.message for p in page.problems if not p.warning] or [p.message for p in page.problems]
     message = errors[-1] if errors else ""
