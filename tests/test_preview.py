@@ -73,7 +73,8 @@ def test_saving_an_article_updates_the_open_page(preview, tiny_project, browser)
     assert page.locator("h1.article-title").inner_text() == "信用卡逾期的后果"
     assert "逾期记录会保留五年。" in page.locator(".article-body").inner_text()
     # the theme's own partials: the notice, the permalink, the related article in the guide
-    assert page.locator(".source .notice").inner_text() == "版权声明:本文原创。"
+    # (set as the book sets it: full-width punctuation)
+    assert page.locator(".source .notice").inner_text() == "版权声明：本文原创。"
     page.click(".related >> text=民间借贷利率上限")
     assert page.locator("h1.article-title").inner_text() == "民间借贷利率上限"
     page.go_back()
