@@ -71,6 +71,7 @@ test: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(BIN)/python bench/run.py --articles $(N) --out $(OUT)/bench
+	$(BIN)/python bench/import_bench.py --rounds 5
 
 clean:
 	rm -rf $(OUT) .cache
