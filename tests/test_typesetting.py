@@ -305,3 +305,17 @@ def test_page_numbers_are_read_where_they_stand(sample_books):
         assert f"{title} {page}" in lines, title
     xrefs = [m for p in reader.pages for m in re.finditer(r"（见第(\d*)页）", p.extract_text())]
     assert xrefs and all(m.group(1) for m in xrefs)
+
+
+def test_blank_pages_of_a_print_edition_carry_no_client_line(messy, tmp_path):
+    root = tmp_path / "project"
+    shutil.copytree(MESSY, root, ignore=shutil.ignore_patterns("build"))
+    replace_in(root, "guides/messy-a5.yml", "page_size: A5", "page_size: A5\nprint_mode: true")
+    outputs, _ = build(root, ["messy-a5"], ["pdf"], tmp_path / "out", edition="yuanhang")
+    with pdfplumber.open(outputs[0]) as document:
+        blank = [n for n, page in enumerate(document.pages, start=1) if not page.chars]
+        assert blank  # versos left blank so that articles open on the right
+        for number, page in enumerate(document.pages, start=1):
+            if number not in blank and number > 1:
+                assert "zhou.lvshi" in (page.extract_text() or ""), number
+        assert all(not document.pages[n - 1].images for n in blank)

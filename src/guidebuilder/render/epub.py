@@ -172,7 +172,7 @@ def render_epub(book: Book, theme: Theme, root: Path, client: Edition | None = N
     lang = guide.language
     spine: list = [_document(
         ebook, css, "cover", "cover.xhtml", guide.title,
-        f'<div class="cover-image"><img src="{cover_name}" alt="封面:{escape(guide.title)}"/></div>',
+        f'<div class="cover-image"><img src="{cover_name}" alt="封面：{escape(guide.title)}"/></div>',
         lang)]
     spine.append(_document(ebook, css, "titlepage", "titlepage.xhtml", guide.title,
                            render_template(theme, "partials/titlepage.html", book, client=client),
