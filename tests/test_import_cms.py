@@ -199,6 +199,7 @@ VARIANTS = {
     "{}-gbk.html": "gbk (from <meta charset>)",
     "{}-gbk-nocharset.html": "gb18030 (detected)",
     "{}.mhtml": "utf-8 (from <meta charset>), from MHTML",
+    "{}-complete.html": "utf-8 (from <meta charset>)",  # Chrome's "Webpage, Complete"
 }
 FURNITURE = ["当前位置", "标签", "分享到", "返回列表", "上一篇", "下一篇", "相关文章", "您可能感兴趣",
              "访问量", "点击", "来源", "顶一下", "收藏", "Categorized", "min read", "明衡律师事务所",
@@ -231,7 +232,8 @@ def test_every_saved_page_becomes_exactly_its_article(page, variant, tmp_path):
     saved = PAGES / variant.format(page)
     result, article = import_one(saved, tmp_path / "articles")
     expected, profile = HTML[page]
-    if variant == "{}.mhtml":  # it says where it was saved from: relative links resolve
+    if variant in ("{}.mhtml", "{}-complete.html"):  # it says where it was saved from:
+        # relative links resolve
         expected = FROM_MHTML.get(page, expected)
     assert article == expected.replace("{source}", saved.name)
     assert result.profile == profile
@@ -540,3 +542,15 @@ def test_mhtml_says_where_the_page_was_saved_from_so_relative_related_links_reso
     assert "\nsource_url:" not in article  # where it was saved from is not its permalink
     assert article.split("related:\n")[1].startswith(
         "  - title: 借给别人的钱,多久不要就要不回来了?\n    url: https://www.mingheng-law.example/a/jinrong/517.html\n")
+
+
+def test_a_folder_of_complete_saves_imports_the_pages_not_their_files(tmp_path):
+    """Chrome's "Webpage, Complete" puts the page's styles, scripts and images in a
+    `<name>_files/` folder beside it: importing the folder takes the pages only."""
+    from guidebuilder.importer import sources_from
+
+    sources = sources_from([str(PAGES)], lambda: b"")
+    names = [s.name for s in sources]
+    assert any(name.endswith("3105-complete.html") for name in names)
+    assert not [name for name in names if "_files" in name]
+    assert list((PAGES / "tpure" / "3105-complete_files").iterdir())  # there is something to skip

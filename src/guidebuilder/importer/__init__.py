@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, TypeVar
@@ -100,6 +101,16 @@ def _is_page(path: Path, top: Path) -> bool:
     return not hidden and path.suffix.lower() in HTML_SUFFIXES | TEXT_SUFFIXES | MHTML_SUFFIXES
 
 
+_SAVED_FROM = re.compile(r"<!--\s*saved from url=\(\d+\)(https?://[^\s<>\"']+)\s*-->")
+
+
+def saved_from_comment(text: str) -> str | None:
+    """The address a browser's "Webpage, Complete" page says it was saved from (its first
+    lines), to resolve the page's relative links; never taken as the permalink."""
+    found = _SAVED_FROM.search(text[:2000])
+    return found.group(1) if found else None
+
+
 def read_page(source: Source, as_of: AsOf | None) -> Page:
     data = source.data if source.data is not None else source.path.read_bytes()
     if not data.strip():
@@ -115,8 +126,9 @@ def read_page(source: Source, as_of: AsOf | None) -> Page:
     text, encoding = decode(data, html=is_html)
     if source.address is not None and is_html:
         return read_html_page(text, source.name, encoding, as_of, source.address, fetched=True)
-    reader = read_html_page if is_html else read_text_capture
-    return reader(text, source.name, encoding, as_of)
+    if is_html:
+        return read_html_page(text, source.name, encoding, as_of, saved_from_comment(text))
+    return read_text_capture(text, source.name, encoding, as_of)
 
 
 def _identity(items: Iterable[T], total: int, description: str) -> Iterable[T]:  # noqa: ARG001

@@ -1,5 +1,7 @@
 """Regenerate the saved-page variants of each CMS test page from its UTF-8 original:
-GBK with its charset declared, GBK with no charset, and Chrome's MHTML ("single file").
+GBK with its charset declared, GBK with no charset, Chrome's MHTML ("single file"), and
+Chrome's "Webpage, Complete" (the page, with a `saved from` comment and its resources' links
+pointing into a `<name>_files/` folder beside it).
 
     python tests/pages/cms/make_variants.py
 """
@@ -48,15 +50,44 @@ def mhtml(html: str, url: str) -> bytes:
         f"--{_BOUNDARY}--\r\n").encode("ascii")
 
 
+_RESOURCE = re.compile(r'(<(?:link|script|img)\b[^>]*?\b(?:href|src)=")((?:https?://|/)[^"]+?\.(css|js|png|jpg|gif))(?:\?[^"]*)?(")')
+
+
+def complete(html: str, url: str, folder: str) -> tuple[str, dict[str, bytes]]:
+    """The page as "Webpage, Complete" saves it, and the files of its folder."""
+    files: dict[str, bytes] = {}
+
+    def local(match: re.Match) -> str:
+        name = f"{len(files) + 1}-" + match.group(2).rsplit("/", 1)[1]
+        files[name] = RESOURCES[match.group(3)]
+        return f"{match.group(1)}./{folder}/{name}{match.group(4)}"
+
+    html = _RESOURCE.sub(local, html)
+    html = html.replace("<head>", '<head><meta http-equiv="Content-Type" content="text/html; '
+                        'charset=UTF-8">', 1)
+    return f"<!DOCTYPE html>\n<!-- saved from url=({len(url):04d}){url} -->\n" + \
+        html.split("\n", 1)[1], files
+
+
+RESOURCES = {"css": b"body { margin: 0; }\n", "js": b"/* a script the page loaded */\n",
+             "png": b"\x89PNG\r\n\x1a\n", "jpg": b"\xff\xd8\xff\xe0", "gif": b"GIF89a"}
+
+
 def main() -> None:
     for original in sorted(HERE.glob("*/*.html")):
-        if original.stem.endswith(("-gbk", "-nocharset")):
+        if original.stem.endswith(("-gbk", "-nocharset", "-complete")):
             continue
         html = original.read_text(encoding="utf-8")
         original.with_name(f"{original.stem}-gbk.html").write_bytes(gbk(html, declared=True))
         original.with_name(f"{original.stem}-gbk-nocharset.html").write_bytes(gbk(html, declared=False))
         url = f"https://www.mingheng-law.example/{original.parent.name}/{original.name}"
         original.with_name(f"{original.stem}.mhtml").write_bytes(mhtml(html, url))
+        folder = f"{original.stem}-complete_files"
+        page, files = complete(html, url, folder)
+        original.with_name(f"{original.stem}-complete.html").write_text(page, encoding="utf-8")
+        for name, data in files.items():
+            (original.parent / folder).mkdir(exist_ok=True)
+            (original.parent / folder / name).write_bytes(data)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,1 @@
+/* a script the page loaded */
