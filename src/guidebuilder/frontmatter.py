@@ -56,6 +56,9 @@ def parse_yaml_mapping(text: str, path: Path, first_line: int = 1) -> Located:
         raise GuideError(f"invalid YAML: {reason}", path, line) from None
     except yaml.YAMLError as exc:
         raise GuideError(f"invalid YAML: {exc}", path, first_line) from None
+    except RecursionError:
+        raise GuideError("invalid YAML: lists or mappings nested too deeply", path,
+                         first_line) from None
     if data is None:
         return Located({})
     if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):

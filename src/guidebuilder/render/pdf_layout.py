@@ -14,16 +14,21 @@ import gc
 import hashlib
 import io
 import logging
+import mimetypes
+import os
 import re
+import stat
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
+from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
 import weasyprint
-from weasyprint.urls import URLFetcher
+from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from ..svg import SvgRefused, clean_svg
 from . import cjk_justify
 
 LAYOUT_VERSION = "2"
@@ -33,22 +38,69 @@ stale): 2 = inter-character justification."""
 Box = tuple[float, float, float, float]  # x1, y1, x2, y2 in CSS px from the page's top left
 
 
+MAX_RESOURCE_BYTES = 32 * 1024 * 1024  # an image or stylesheet larger than this is refused
+
+
 class ProjectFetcher(URLFetcher):
-    """Serves `data:` URLs and files under the allowed folders; refuses everything else."""
+    """Serves `data:` URLs and regular files under the allowed folders; refuses everything else.
+
+    A `file:` URL is reduced to the path WeasyPrint would open (query and fragment dropped,
+    percent-escapes decoded, symlinks resolved), that path is checked, and the bytes served are
+    read here from that same path: no spelling of a URL reaches a file the check did not see.
+    Devices, FIFOs and files past MAX_RESOURCE_BYTES are refused. SVGs are served cleaned
+    (guidebuilder.svg), so an SVG loads nothing and cannot multiply itself."""
 
     def __init__(self, allowed: list[Path]) -> None:
-        super().__init__(allowed_protocols=["data", "file"])
+        super().__init__(allowed_protocols=["data"], allow_redirects=False)
         self.allowed = [p.resolve() for p in allowed]
 
     def fetch(self, url: str, headers=None):
-        if url.startswith("file:"):
-            path = Path(url2pathname(url.removeprefix("file:").split("?")[0]))
-            real = path.resolve()
-            if not any(real.is_relative_to(folder) for folder in self.allowed):
-                raise ValueError(f"refused {url}: outside the project's articles and theme")
-        elif not url.startswith("data:"):
-            raise ValueError(f"refused {url}: a guide is built without the network")
-        return super().fetch(url, headers)
+        scheme = url.split(":", 1)[0].lower() if ":" in url else ""
+        if scheme == "file":
+            real = self._allowed_file(url)
+            data = _read_regular(real, url)
+            mime = mimetypes.guess_type(real.name)[0] or "application/octet-stream"
+            served_url = real.as_uri()
+        elif scheme == "data":
+            response = super().fetch(url, headers)
+            data = response.read(MAX_RESOURCE_BYTES + 1)
+            if len(data) > MAX_RESOURCE_BYTES:
+                raise ValueError(f"refused a data: URL larger than {MAX_RESOURCE_BYTES} bytes")
+            mime = response.content_type or "application/octet-stream"
+            served_url = url
+        else:
+            raise ValueError(f"refused {url[:80]}: a guide is built without the network")
+        if mime == "image/svg+xml" or data.lstrip()[:5] in (b"<?xml", b"<svg ", b"<svg\n"):
+            try:
+                data = clean_svg(data).data
+            except SvgRefused as exc:
+                raise ValueError(f"refused {url[:80]}: {exc}") from None
+            mime = "image/svg+xml"
+        return URLFetcherResponse(served_url, data, {"Content-Type": mime})
+
+    def _allowed_file(self, url: str) -> Path:
+        parts = urlsplit(url)
+        if parts.netloc not in ("", "localhost"):
+            raise ValueError(f"refused {url[:80]}: a file on another host")
+        real = Path(url2pathname(parts.path)).resolve()
+        if not any(real.is_relative_to(folder) for folder in self.allowed):
+            raise ValueError(f"refused {url[:80]}: outside the project's articles and theme")
+        return real
+
+
+def _read_regular(path: Path, url: str) -> bytes:
+    """The bytes of a regular file of at most MAX_RESOURCE_BYTES, opened without blocking."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
+    except OSError as exc:
+        raise ValueError(f"cannot read {url[:80]}: {exc.strerror}") from None
+    with os.fdopen(fd, "rb") as stream:
+        info = os.fstat(stream.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise ValueError(f"refused {url[:80]}: not a regular file")
+        if info.st_size > MAX_RESOURCE_BYTES:
+            raise ValueError(f"refused {url[:80]}: larger than {MAX_RESOURCE_BYTES} bytes")
+        return stream.read(MAX_RESOURCE_BYTES + 1)[:MAX_RESOURCE_BYTES]
 
 
 class _Collect(logging.Handler):
