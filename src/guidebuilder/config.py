@@ -9,7 +9,7 @@ from pathlib import Path
 from .errors import GuideError, Problems
 from .frontmatter import Located, parse_yaml_mapping
 from .model import Edition, Guide, Rights
-from .reader import parse_date, read_text, text_list, text_value
+from .reader import parse_date, read_regular, read_text, text_list, text_value
 from .slugs import pinyin_slug
 
 PAGE_SIZES = ("A4", "A5", "Letter")
@@ -100,11 +100,11 @@ def read_guide(path: Path, problems: Problems) -> Guide | None:
         until=dates.get("until"),
         include=get(text_list, meta, "include", path, default=()),
         exclude=get(text_list, meta, "exclude", path, default=()),
-        theme=get(text_value, meta, "theme", path, default="default"),
+        theme=get(_theme_name, meta, path, default="default"),
         page_size=matching[0] if matching else "A5",
         copyright=get(_rights, meta, path, default=Rights()),
         disclaimer=get(text_value, meta, "disclaimer", path),
-        cover=Path(cover) if (cover := get(text_value, meta, "cover", path)) else None,
+        cover=get(_cover, meta, path),
         print_mode=switches["print_mode"],
         stale_after_months=stale,
         normalize_punctuation=switches["normalize_punctuation"],
@@ -114,6 +114,46 @@ def read_guide(path: Path, problems: Problems) -> Guide | None:
         lines=_lines(meta),
     )
     return guide if len(problems.errors) == before else None
+
+
+_THEME_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
+_IMAGE_SIGNATURES = {".png": (b"\x89PNG\r\n\x1a\n",), ".jpg": (b"\xff\xd8\xff",),
+                     ".jpeg": (b"\xff\xd8\xff",)}
+
+
+def _theme_name(meta: Located, path: Path) -> str | None:
+    """A theme is named, not pathed: `themes/<name>` in the project or a built-in theme."""
+    name = text_value(meta, "theme", path)
+    if name is not None and not _THEME_NAME.fullmatch(name):
+        raise GuideError(f"theme '{name}' must be a theme's name (letters, digits, - and _), "
+                         "not a path", path, meta.line("theme"))
+    return name
+
+
+def _cover(meta: Located, path: Path) -> Path | None:
+    """A PNG or JPEG file inside the project (the folder holding guides/), named relative to
+    it, that is what its name says: nothing else on the machine goes into a client's book."""
+    written = text_value(meta, "cover", path)
+    if written is None:
+        return None
+    root = path.parent.parent.resolve()
+    cover = Path(written)
+    real = (root / cover).resolve()
+    problem = None
+    if cover.is_absolute() or not real.is_relative_to(root):
+        problem = "must be a file inside the project, named relative to it"
+    elif cover.suffix.lower() not in _IMAGE_SIGNATURES or not real.exists():
+        problem = "must be a PNG or JPEG file in the project"
+    else:
+        try:
+            head = read_regular(real)[:8]
+        except GuideError as exc:
+            head, problem = b"", f"is refused: {exc.problems[0].message}"
+        if problem is None and not head.startswith(_IMAGE_SIGNATURES[cover.suffix.lower()]):
+            problem = f"is not a {cover.suffix[1:].upper()} image (its bytes say otherwise)"
+    if problem:
+        raise GuideError(f"cover '{written}' {problem}", path, meta.line("cover"))
+    return cover
 
 
 def _lines(meta: Located) -> dict[str, int]:

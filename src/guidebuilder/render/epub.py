@@ -21,10 +21,14 @@ from pathlib import Path
 from ebooklib import epub
 
 from .. import fonts
+from ..errors import GuideError
+from ..reader import read_regular
+from ..svg import SvgRefused, clean_svg
 from ..model import Article, Book, Chapter, Edition, Part
 from ..theme import Theme
 from .cover import cover_image
 from .html import render_template, subject, visible_text
+from .pdf_layout import MAX_RESOURCE_BYTES
 
 STYLESHEET = "style/book.css"
 _IMG_SRC = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]+)(")')
@@ -137,6 +141,18 @@ def image_files(images: list[str]) -> dict[str, str]:
             for n, image in enumerate(images, start=1)}
 
 
+def _image_bytes(path: Path) -> bytes:
+    """An article image as the book carries it: an SVG cleaned as for the PDF (no script,
+    handler or reference out of itself), any image read only if it is a regular file."""
+    data = read_regular(path, MAX_RESOURCE_BYTES)
+    if path.suffix.lower() != ".svg":
+        return data
+    try:
+        return clean_svg(data).data
+    except SvgRefused as exc:
+        raise GuideError(f"image refused: {exc}", path) from None
+
+
 def _chapter_body(theme: Theme, book: Book, chapter: Chapter, names: dict[str, str]) -> str:
     body = render_template(theme, "partials/article.html", book, chapter=chapter,
                            link_to=chapter_link)
@@ -167,7 +183,7 @@ def render_epub(book: Book, theme: Theme, root: Path, client: Edition | None = N
         ebook.add_item(epub.EpubItem(
             uid=f"image-{Path(name).stem}", file_name=name,
             media_type=mimetypes.guess_type(image)[0] or "application/octet-stream",
-            content=(root / "articles" / image).read_bytes()))
+            content=_image_bytes(root / "articles" / image)))
 
     lang = guide.language
     spine: list = [_document(

@@ -140,16 +140,29 @@ class LayoutJob:
 
     def digest(self, files: tuple[Path, ...] = ()) -> str:
         """A key for everything that decides the output: the inputs, the stylesheets' and the
-        given files' contents, and the WeasyPrint version."""
+        given files' contents, every file of the theme folders (a `url()` may name any of
+        them), and the WeasyPrint version. An SVG is served cleaned and references nothing, so
+        its own bytes are all of it."""
         h = hashlib.sha256()
         for part in (weasyprint.__version__, LAYOUT_VERSION, self.html, self.extra_css, self.base_url,
                      self.identity):
             h.update(part.encode())
             h.update(b"\0")
-        for path in (*self.stylesheets, *files):
+        for path in (*self.stylesheets, *files, *self._theme_files()):
             h.update(str(path).encode())
-            h.update(path.read_bytes() if path.is_file() else b"(missing)")
+            h.update(_file_bytes(path))
         return h.hexdigest()
+
+    def _theme_files(self) -> list[Path]:
+        folders = [f for f in self.allowed if f.as_uri() + "/" != self.base_url]
+        return [p for folder in folders for p in sorted(folder.rglob("*")) if p.is_file()]
+
+
+def _file_bytes(path: Path) -> bytes:
+    try:
+        return _read_regular(path.resolve(), str(path))
+    except ValueError:
+        return b"(missing or refused)"
 
 
 @dataclass(frozen=True)
