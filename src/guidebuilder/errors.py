@@ -27,7 +27,8 @@ class Problem:
 def shown_path(path: Path) -> str:
     """A path as the user would type it: relative to the working directory when inside it."""
     try:
-        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+        path = Path(path)  # the file's folder resolved, not the file: a symlink is named
+        return str((path.parent.resolve() / path.name).relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
 

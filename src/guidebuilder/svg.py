@@ -67,7 +67,8 @@ def _safe_href(tag: str, value: str) -> bool:
 def _drawn(root: etree._Element) -> int:
     """How many elements are drawn once every `<use>` is expanded (a `<use>` that points at
     an ancestor of itself counts as too many)."""
-    by_id = {el.get("id"): el for el in root.iter() if isinstance(el.tag, str) and el.get("id")}
+    alive = list(root.iter())  # lxml keeps one proxy per live element: ids below stay stable
+    by_id = {el.get("id"): el for el in alive if isinstance(el.tag, str) and el.get("id")}
     memo: dict[int, int] = {}
     active: set[int] = set()
 
