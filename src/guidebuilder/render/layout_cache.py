@@ -12,7 +12,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from .pdf_layout import LaidOut, PageFacts
+from .pdf_layout import LaidOut, PageFacts, read_resource
 
 KEEP_DAYS = 30  # entries unused for this long are removed
 
@@ -27,11 +27,11 @@ class LayoutCache:
     def get(self, key: str) -> LaidOut | None:
         pdf, facts = self._paths(key)
         try:
-            data = json.loads(facts.read_text(encoding="utf-8"))
+            data = json.loads(read_resource(facts, str(facts)))
             if data.pop("check") != _check(data):
                 return None
             laid_out = LaidOut(
-                pdf=pdf.read_bytes(),
+                pdf=read_resource(pdf, str(pdf)),
                 height=data["height"],
                 pages=tuple(PageFacts(p["name"], p["blank"], tuple(p["area"]))
                             for p in data["pages"]),

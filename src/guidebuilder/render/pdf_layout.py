@@ -58,7 +58,7 @@ class ProjectFetcher(URLFetcher):
         scheme = url.split(":", 1)[0].lower() if ":" in url else ""
         if scheme == "file":
             real = self._allowed_file(url)
-            data = _read_regular(real, url)
+            data = read_resource(real, url)
             mime = mimetypes.guess_type(real.name)[0] or "application/octet-stream"
             served_url = real.as_uri()
         elif scheme == "data":
@@ -88,7 +88,7 @@ class ProjectFetcher(URLFetcher):
         return real
 
 
-def _read_regular(path: Path, url: str) -> bytes:
+def read_resource(path: Path, url: str) -> bytes:
     """The bytes of a regular file of at most MAX_RESOURCE_BYTES, opened without blocking."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
@@ -160,7 +160,7 @@ class LayoutJob:
 
 def _file_bytes(path: Path) -> bytes:
     try:
-        return _read_regular(path.resolve(), str(path))
+        return read_resource(path.resolve(), str(path))
     except ValueError:
         return b"(missing or refused)"
 
