@@ -158,8 +158,8 @@ def build(root: Path, names: list[str], formats: list[str], out: Path,
     """
     problems = Problems()
     project = load_project(root, problems)
+    problems.raise_if_errors()  # first: a guide that failed to read is not "no guide named"
     guides = select_guides(project, names)
-    problems.raise_if_errors()
     plans = prepare(project, guides, problems, edition)
     problems.raise_if_errors()
     warnings = list(problems.warnings)
