@@ -3,9 +3,10 @@
 After Markdown, every article body goes through nh3 (Ammonia) with an allow-list fit for
 articles. No script, style, iframe, object, embed, form, link or meta; no event handlers; no
 `rel` (WeasyPrint would embed `rel=attachment` targets); inline `style` keeps only properties
-that cannot load anything. The same pass makes the body safe to put into one book with other
-articles: every id gets the article's prefix (and so do `#fragment` links), and images must be
-files inside `articles/` (or `data:` images), rewritten relative to that folder.
+that cannot load anything, with plain values; a cell spans at most MAX_SPAN columns or rows.
+The same pass makes the body safe to put into one book with other articles: every id gets the
+article's prefix (and so do `#fragment` links), and images must be files inside `articles/`
+(or `data:` raster images), rewritten relative to that folder.
 """
 
 from __future__ import annotations
