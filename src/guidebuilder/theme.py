@@ -53,8 +53,13 @@ class Theme:
 
     def stylesheets(self, kind: str) -> list[Path]:
         """`css/<kind>.css` of every theme in the chain, parents first, so children override."""
-        return [f / "css" / f"{kind}.css" for f in reversed(self.folders)
-                if (f / "css" / f"{kind}.css").is_file()]
+        found = [f / "css" / f"{kind}.css" for f in reversed(self.folders)
+                 if (f / "css" / f"{kind}.css").is_file()]
+        for path in found:
+            if not path.resolve().is_relative_to(path.parent.parent.resolve()):
+                raise GuideError(f"theme '{self.name}': a stylesheet that is a symlink out of "
+                                 "its theme: refused", path)
+        return found
 
     @functools.cached_property
     def environment(self) -> jinja2.Environment:

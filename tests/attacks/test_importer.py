@@ -41,7 +41,9 @@ def test_inline_code_never_becomes_a_live_link_or_image(code, tiny_project, tmp_
     corpus = read_corpus(tiny_project, problems)
     [imported] = [a for a in corpus.articles if a.title == "代码文章"]
     assert "<img" not in imported.body_html and "<a " not in imported.body_html
-    assert "<code>" in imported.body_html
+    assert f"<code>{escape(code, quote=False)}</code>" in imported.body_html
+    markdown = imported.path.read_text(encoding="utf-8")
+    assert "![" not in markdown.replace(code, "") and "](" not in markdown.replace(code, "")
 
 
 @pytest.mark.parametrize("title", ["？？？", "——", "【】！"])

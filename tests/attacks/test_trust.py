@@ -114,3 +114,13 @@ def test_a_theme_template_cannot_run_code_or_read_files(attack, tiny_project, ou
     assert "Traceback" not in result.stderr and MARKER not in result.stderr
     assert "theme 'hostile'" in result.stderr or "themes/hostile" in result.stderr
     assert not out.exists()
+
+
+def test_a_theme_stylesheet_symlinked_out_of_its_theme_is_refused(tiny_project, outside, tmp_path):
+    (tiny_project / "themes/hostile/css").mkdir(parents=True)
+    os.symlink(outside / "secret.css", tiny_project / "themes/hostile/css/print.css")
+    _add_to_guide(tiny_project, "theme: hostile")
+    out = tmp_path / "out"
+    result = run_limited("build", "--format", "all", "--out", str(out), cwd=tiny_project)
+    assert_located(result, "themes/hostile/css/print.css: theme 'hostile': a stylesheet")
+    assert not out.exists()
