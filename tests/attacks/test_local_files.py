@@ -93,3 +93,21 @@ def test_no_local_file_reaches_the_book(attack, tiny_project, outside, server, t
                          str(tmp_path / "strict"), cwd=tiny_project)
     assert strict.returncode == 1, strict.stderr[-3000:]
     assert not (tmp_path / "strict" / "ceshi.pdf").exists()
+
+
+@pytest.mark.parametrize("disguise", ["utf-8", "utf-16"])
+def test_an_svg_named_png_is_cleaned_too(disguise, tiny_project, tmp_path):
+    """WeasyPrint reads an image Pillow cannot read as an SVG, whatever its name says: a
+    `<use>` bomb called bg.png is refused like one called bomb.svg, not drawn for minutes."""
+    levels = ['<g id="l0"><rect width="1" height="1"/></g>'] + [
+        f'<g id="l{i}"><use href="#l{i - 1}"/><use href="#l{i - 1}"/></g>' for i in range(1, 21)]
+    text = svg("<defs>" + "".join(levels) + '</defs><use href="#l20"/>')
+    data = text.encode("utf-16") if disguise == "utf-16" else b"\xef\xbb\xbf" + text.encode()
+    write(tiny_project / "themes/hostile/css/print.css", '.article-body { background: url("bg.png"); }\n')
+    (tiny_project / "themes/hostile/css/bg.png").write_bytes(data)
+    guide = tiny_project / "guides/ceshi.yml"
+    guide.write_text(guide.read_text(encoding="utf-8") + "theme: hostile\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_limited("build", "--jobs", "1", "--no-cache", "--out", str(out), cwd=tiny_project)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "draw more than" in result.stderr

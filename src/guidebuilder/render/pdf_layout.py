@@ -39,6 +39,9 @@ Box = tuple[float, float, float, float]  # x1, y1, x2, y2 in CSS px from the pag
 
 
 MAX_RESOURCE_BYTES = 32 * 1024 * 1024  # an image or stylesheet larger than this is refused
+_MARKUP = (b"<", b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
+"""How XML may begin. No raster image or font does: whatever else begins so is cleaned as an
+SVG, since WeasyPrint parses an image that Pillow cannot read as one, whatever it is called."""
 
 
 class ProjectFetcher(URLFetcher):
@@ -70,7 +73,7 @@ class ProjectFetcher(URLFetcher):
             served_url = url
         else:
             raise ValueError(f"refused {url[:80]}: a guide is built without the network")
-        if mime == "image/svg+xml" or data.lstrip()[:5] in (b"<?xml", b"<svg ", b"<svg\n"):
+        if mime == "image/svg+xml" or (mime != "text/css" and data.lstrip().startswith(_MARKUP)):
             try:
                 data = clean_svg(data).data
             except SvgRefused as exc:
