@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from conftest import run_cli
+from helpers import run_limited
 
 from guidebuilder.errors import Problems
 from guidebuilder.reader import read_corpus
@@ -67,3 +68,15 @@ def test_a_gbk_page_with_a_few_bad_bytes_is_read_as_gbk(tiny_project, tmp_path):
     assert "gbk" in result.stdout.lower()
     [written] = [p for p in after if "民间借贷纠纷" in p.read_text(encoding="utf-8")]
     assert "借款合同纠纷" in written.read_text(encoding="utf-8")
+
+
+def test_a_page_of_200000_paragraphs_imports_in_linear_time(tiny_project, tmp_path):
+    paragraphs = "".join(f"<p>第{i}段。</p>" for i in range(200_000))
+    page = tmp_path / "long.html"
+    page.write_text(_page("很长的页面", paragraphs), encoding="utf-8")
+    result = run_limited("import", str(page), "--category", "测试", "--as-of", "2026-01-01",
+                         cwd=tiny_project)  # quadratic, this took more than six minutes
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    [written] = [p for p in (tiny_project / "articles").glob("*/*.md")
+                 if "很长的页面" in p.read_text(encoding="utf-8")]
+    assert "第199999段。" in written.read_text(encoding="utf-8")
