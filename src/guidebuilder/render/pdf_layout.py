@@ -10,6 +10,7 @@ files inside the allowed folders: article HTML is untrusted.
 from __future__ import annotations
 
 import ctypes
+import functools
 import gc
 import hashlib
 import io
@@ -162,10 +163,21 @@ class LayoutJob:
 
 
 def _file_bytes(path: Path) -> bytes:
+    """The SHA-256 of a file's bytes (remembered while its size and time stay the same: every
+    chunk's key covers the theme's files)."""
     try:
-        return read_resource(path.resolve(), str(path))
+        info = path.stat()
+    except OSError:
+        return b"(missing)"
+    return _digest_of(path.resolve(), info.st_size, info.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=1024)
+def _digest_of(path: Path, size: int, mtime_ns: int) -> bytes:
+    try:
+        return hashlib.sha256(read_resource(path, str(path))).digest()
     except ValueError:
-        return b"(missing or refused)"
+        return b"(refused)"
 
 
 @dataclass(frozen=True)
