@@ -56,10 +56,16 @@ def cover_symlink(root, outside):
     return f"{GUIDE}:{ADDED}: cover 'cover.jpg' must be a file inside the project"
 
 
-def cover_text_named_png(root, outside):
-    write(root / "cover.png", "not a picture\n")
+def cover_device(root, outside):
+    os.symlink("/dev/zero", root / "cover.png")
     _add_to_guide(root, "cover: cover.png")
-    return f"{GUIDE}:{ADDED}: cover 'cover.png' is not a PNG image"
+    return f"{GUIDE}:{ADDED}: cover 'cover.png' must be a file inside the project"
+
+
+def cover_fifo(root, outside):
+    os.mkfifo(root / "cover.jpg")
+    _add_to_guide(root, "cover: cover.jpg")
+    return f"{GUIDE}:{ADDED}: cover 'cover.jpg' is not a regular file"
 
 
 def article_symlink(root, outside):
@@ -83,7 +89,7 @@ def category_file_symlink(root, outside):
 
 @pytest.mark.parametrize("attack", [
     theme_path, theme_extends_path, theme_symlinked_out, cover_absolute, cover_escape,
-    cover_symlink, cover_text_named_png, article_symlink, category_symlink,
+    cover_symlink, cover_device, cover_fifo, article_symlink, category_symlink,
     category_file_symlink])
 def test_what_a_guide_names_stays_in_the_project(attack, tiny_project, outside, tmp_path):
     where = attack(tiny_project, outside)
