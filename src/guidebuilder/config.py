@@ -100,11 +100,11 @@ def read_guide(path: Path, problems: Problems) -> Guide | None:
         until=dates.get("until"),
         include=get(text_list, meta, "include", path, default=()),
         exclude=get(text_list, meta, "exclude", path, default=()),
-        theme=get(text_value, meta, "theme", path, default="default"),
+        theme=get(_theme_name, meta, path, default="default"),
         page_size=matching[0] if matching else "A5",
         copyright=get(_rights, meta, path, default=Rights()),
         disclaimer=get(text_value, meta, "disclaimer", path),
-        cover=Path(cover) if (cover := get(text_value, meta, "cover", path)) else None,
+        cover=get(_cover, meta, path),
         print_mode=switches["print_mode"],
         stale_after_months=stale,
         normalize_punctuation=switches["normalize_punctuation"],
@@ -114,6 +114,35 @@ def read_guide(path: Path, problems: Problems) -> Guide | None:
         lines=_lines(meta),
     )
     return guide if len(problems.errors) == before else None
+
+
+_THEME_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
+def _theme_name(meta: Located, path: Path) -> str | None:
+    """A theme is named, not pathed: `themes/<name>` in the project or a built-in theme."""
+    name = text_value(meta, "theme", path)
+    if name is not None and not _THEME_NAME.fullmatch(name):
+        raise GuideError(f"theme '{name}' must be a theme's name (letters, digits, - and _), "
+                         "not a path", path, meta.line("theme"))
+    return name
+
+
+def _cover(meta: Located, path: Path) -> Path | None:
+    """A file inside the project (the folder holding guides/), named relative to it, that is
+    not a symlink out of it nor a device or FIFO: nothing else on the machine goes into a
+    client's book. Whether it exists and is a PNG or JPEG is checked with the rest of the book."""
+    written = text_value(meta, "cover", path)
+    if written is None:
+        return None
+    root = path.parent.parent.resolve()
+    cover = Path(written)
+    real = (root / cover).resolve()
+    if cover.is_absolute() or not real.is_relative_to(root):
+        raise GuideError(f"cover '{written}' must be a file inside the project, named relative "
+                         "to it", path, meta.line("cover"))
+    if real.exists() and not real.is_file():
+        raise GuideError(f"cover '{written}' is not a regular file (a folder, device or pipe)",
+                         path, meta.line("cover"))
+    return cover
 
 
 def _lines(meta: Located) -> dict[str, int]:

@@ -29,7 +29,8 @@ def shown_path(path: Path | str) -> str:
     if isinstance(path, str) and "://" in path:
         return path
     try:
-        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+        path = Path(path)  # the file's folder resolved, not the file: a symlink is named
+        return str((path.parent.resolve() / path.name).relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
 

@@ -3,6 +3,7 @@ then a rename. Used for every output and every imported article."""
 
 from __future__ import annotations
 
+import fcntl
 import glob
 import os
 import tempfile
@@ -58,6 +59,7 @@ class StagedFiles:
         self._staged.clear()
 
     def stage(self, path: Path, data: bytes) -> None:
+        _check_replaceable(path)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             remove_stale_temporaries(path)
@@ -77,12 +79,68 @@ class StagedFiles:
             raise GuideError(f"cannot write {path}: {exc.strerror}") from None
 
     def commit(self) -> None:
+        """Rename every staged file into place, as a set: with each target folder locked (so
+        two runs writing into one folder do not interleave), every target checked first, and
+        the previous files put back if a rename fails half-way."""
+        folders = sorted({path.parent.resolve() for _, path in self._staged})
+        locks = []
+        replaced: list[tuple[Path, Path | None]] = []
         try:
+            for folder in folders:
+                locks.append(_lock(folder))
+            for _, path in self._staged:
+                _check_replaceable(path)
             for temporary, path in self._staged:
-                os.replace(temporary, path)
-        except OSError as exc:
-            raise GuideError(f"cannot write {path}: {exc.strerror}") from None
+                backup = _keep_previous(path)
+                try:
+                    os.replace(temporary, path)
+                except OSError as exc:
+                    if backup is not None:
+                        backup.unlink(missing_ok=True)
+                    raise GuideError(f"cannot write {path}: {exc.strerror}") from None
+                replaced.append((path, backup))
+        except BaseException:
+            for path, backup in reversed(replaced):
+                if backup is not None:
+                    os.replace(backup, path)
+                else:
+                    path.unlink(missing_ok=True)
+            raise
+        finally:
+            for lock in locks:
+                os.close(lock)
+        for _, backup in replaced:
+            if backup is not None:
+                backup.unlink(missing_ok=True)
         self._staged.clear()
+
+
+def _check_replaceable(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        raise GuideError(f"cannot write {path}: a folder of that name is in the way")
+
+
+def _lock(folder: Path) -> int:
+    """An exclusive lock on a folder, held until its descriptor is closed."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+        fcntl.flock(fd, fcntl.LOCK_EX)
+    except OSError as exc:
+        raise GuideError(f"cannot write into {folder}: {exc.strerror}") from None
+    return fd
+
+
+def _keep_previous(path: Path) -> Path | None:
+    """A hard link to the file now at `path`, to put back if the set cannot be committed."""
+    if not path.is_file() or path.is_symlink():
+        return None
+    backup = path.with_name(f"{_temporary_prefix(path, os.getpid())}previous.part")
+    backup.unlink(missing_ok=True)
+    try:
+        os.link(path, backup)
+    except OSError:
+        return None
+    return backup
 
 
 def write_atomically(path: Path, data: bytes) -> None:

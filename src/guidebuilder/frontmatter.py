@@ -55,6 +55,9 @@ def parse_yaml_mapping(text: str, path: Path, first_line: int = 1) -> Located:
                          first_line + mistake.line - 1) from None
     except yaml.YAMLError as exc:
         raise GuideError(f"invalid YAML: {exc}", path, first_line) from None
+    except RecursionError:
+        raise GuideError("invalid YAML: lists or mappings nested too deeply", path,
+                         first_line) from None
     if data is None:
         return Located({})
     if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):

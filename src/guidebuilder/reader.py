@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
+import stat
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +19,7 @@ from .frontmatter import Located, parse_yaml_mapping, split
 from .markdown_ext import Converter
 from .model import Article, Category, Corpus, Link, RelatedRef, Unread
 from .sanitize import clean_article_html
+from .svg import SvgRefused, clean_svg
 
 ARTICLE_KEYS = {
     "title", "category", "author", "date", "updated", "summary", "tags", "source_url",
@@ -26,10 +30,38 @@ _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _SLUG = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 WEB_URL = re.compile(r"https?://\S+$")
 
+MAX_FILE_BYTES = 8 * 1024 * 1024  # an article, guide or theme file; past this it is refused
+MAX_TITLE_CHARS = 200
+MAX_NESTING = 40  # elements inside elements in an article body
+MAX_ELEMENTS = 10_000
+"""Elements in one article body. An article is laid out whole, by one worker: 9,000 list items
+take 0.7 GB and a minute."""
+MAX_BRACKETS = 500  # '[' in one paragraph: Markdown's link search is quadratic in them
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def read_regular(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes. A device, FIFO or terminal
+    (a symlink to /dev/zero or /dev/stdin) is refused without reading or blocking."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
+    except OSError as exc:
+        raise GuideError(f"cannot read the file: {exc.strerror}", path) from None
+    with os.fdopen(fd, "rb") as stream:
+        info = os.fstat(stream.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise GuideError("not a regular file (a device, pipe or folder): refused", path)
+        if info.st_size > limit:
+            raise GuideError(f"the file is larger than {limit // 1024 // 1024} MB: split it", path)
+        data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise GuideError(f"the file is larger than {limit // 1024 // 1024} MB: split it", path)
+    return data
+
 
 def read_text(path: Path) -> str:
     """A UTF-8 text file, with a BOM dropped and CRLF line endings accepted."""
-    return decode_text(path.read_bytes(), path)
+    return decode_text(read_regular(path), path)
 
 
 def decode_text(data: bytes, path: Path) -> str:
@@ -42,7 +74,12 @@ def decode_text(data: bytes, path: Path) -> str:
         raise GuideError(
             f"not valid UTF-8 (byte offset {exc.start}); save the file as UTF-8", path, line
         ) from None
-    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    control = _CONTROL.search(text)
+    if control:
+        raise GuideError(f"a control character (U+{ord(control.group()):04X}) is not text: "
+                         "remove it", path, text.count("\n", 0, control.start()) + 1)
+    return text
 
 
 def parse_date(value: Any, key: str, path: Path, line: int | None) -> dt.date:
@@ -124,11 +161,14 @@ def read_article(path: Path, root: Path, category: Category, converter: Converte
                  problems: Problems) -> Article | None:
     """One article file; its problems go to `problems`, and None is returned if any is fatal."""
     before = len(problems.errors)
-    data = path.read_bytes()
     try:
+        data = read_regular(path)
         document = split(decode_text(data, path), path)
         meta = document.meta
         title = text_value(meta, "title", path, required=True)
+        if title and len(title) > MAX_TITLE_CHARS:
+            raise GuideError(f"the title is {len(title)} characters long; at most "
+                             f"{MAX_TITLE_CHARS} fit a page", path, meta.line("title"))
     except GuideError as exc:
         problems.extend(exc)
         return None
@@ -161,8 +201,11 @@ def read_article(path: Path, root: Path, category: Category, converter: Converte
     if not _SLUG.fullmatch(slug):
         problems.error(f"file name '{path.name}' is the article's slug and may hold only ASCII "
                        "letters, digits, - and _ (e.g. xinyong-ka-yuqi.md)", path)
-    clean = clean_article_html(converter.convert(document.body), f"article-{slug}-",
-                               path.parent, root / "articles")
+    try:
+        clean = _body_html(document.body, document.body_line, slug, path, root, converter)
+    except GuideError as exc:
+        problems.extend(exc)
+        return None
     for written in clean.missing:
         problems.error(f"image '{written}' not found", path,
                        _line_of(document.body, written, document.body_line))
@@ -171,6 +214,8 @@ def read_article(path: Path, root: Path, category: Category, converter: Converte
                        _line_of(document.body, written, document.body_line))
     removed = [(_line_of(document.body, written, document.body_line) or 0, written, what)
                for written, what in clean.removed]
+    removed += _svg_problems(clean.images, document.body, document.body_line, root, path,
+                             problems)
     for line, written, what in sorted(removed):
         problems.warn(f"removed {what} ('{written[:60]}'): an article may not load or run "
                       "anything", path, line or None)
@@ -198,6 +243,85 @@ def read_article(path: Path, root: Path, category: Category, converter: Converte
     return article if len(problems.errors) == before else None
 
 
+def _body_html(body: str, first_line: int, slug: str, path: Path, root: Path,
+               converter: Converter):
+    """The article body as clean HTML, or a located error if it is past what one article
+    may be: so many '[' that Markdown takes minutes, nesting that would exhaust the stack,
+    more elements than one worker can lay out. Ids get the prefix `article-<slug>.`: a slug
+    holds no '.', so no heading id is ever another article's anchor."""
+    for match in re.finditer(r"(?:[^\n]+\n?)+", body):
+        if match.group().count("[") > MAX_BRACKETS:
+            raise GuideError(f"more than {MAX_BRACKETS} '[' in one paragraph: Markdown cannot "
+                             "read that in reasonable time", path,
+                             first_line + body.count("\n", 0, match.start()))
+    try:
+        html = converter.convert(body)
+        clean = clean_article_html(html, f"article-{slug}.", path.parent, root / "articles")
+    except RecursionError:
+        raise GuideError("the text is nested too deeply (quotes, lists, emphasis or HTML "
+                         "inside one another) for Markdown to read", path, first_line) from None
+    shape = _Shape()
+    shape.feed(clean.html)
+    if shape.deepest > MAX_NESTING:
+        raise GuideError(f"quotes, lists or HTML elements nested {shape.deepest} deep (at most "
+                         f"{MAX_NESTING})", path, _near(body, shape.deepest_text, first_line))
+    if shape.elements > MAX_ELEMENTS:
+        raise GuideError(f"{shape.elements} paragraphs, list items and other elements in one "
+                         f"article (at most {MAX_ELEMENTS}): split it", path, first_line)
+    return clean
+
+
+_VOID = {"br", "img", "hr", "col", "wbr"}
+
+
+class _Shape(HTMLParser):
+    """How deep and how many the elements of an HTML fragment are."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.depth = self.deepest = self.elements = 0
+        self.deepest_text = ""
+
+    def handle_starttag(self, tag, attrs) -> None:
+        self.elements += 1
+        if tag not in _VOID:
+            self.depth += 1
+            if self.depth > self.deepest:
+                self.deepest, self.deepest_text = self.depth, ""
+
+    def handle_endtag(self, tag) -> None:
+        if tag not in _VOID:
+            self.depth = max(0, self.depth - 1)
+
+    def handle_data(self, data) -> None:
+        if self.depth == self.deepest and not self.deepest_text and data.strip():
+            self.deepest_text = data.strip()[:20]
+
+
+def _near(body: str, text: str, first_line: int) -> int:
+    return (_line_of(body, text, first_line) if text else None) or first_line
+
+
+def _svg_problems(images: list[str], body: str, first_line: int, root: Path, path: Path,
+                  problems: Problems) -> list[tuple[int, str, str]]:
+    """An SVG that cannot be made safe is an error; what cleaning removes from one is
+    returned as (line, as written, what) to warn about."""
+    removed = []
+    for image in dict.fromkeys(i for i in images if i.lower().endswith(".svg")):
+        name = image.rsplit("/", 1)[-1]
+        line = _line_of(body, name, first_line)
+        try:
+            cleaned = clean_svg(read_regular(root / "articles" / image, 2 * 1024 * 1024))
+        except SvgRefused as exc:
+            problems.error(f"image '{image}' is refused: {exc}", path, line)
+            continue
+        except GuideError as exc:
+            problems.error(f"image '{image}': {exc.problems[0].message}", path, line)
+            continue
+        removed += [(line or 0, image, f"{what} in the SVG") for what in dict.fromkeys(cleaned.removed)]
+    return removed
+
+
 def _line_of(body: str, needle: str, first_line: int) -> int | None:
     index = body.find(needle)
     return first_line + body.count("\n", 0, index) if index >= 0 else None
@@ -208,6 +332,8 @@ def read_category(folder: Path, problems: Problems) -> Category:
     if not info.is_file():
         return Category(name=folder.name, folder=folder.name)
     try:
+        if not info.resolve().is_relative_to(folder.resolve()):
+            raise GuideError("a symlink to a file outside the category folder: refused", info)
         meta = parse_yaml_mapping(read_text(info), info)
         name = text_value(meta, "name", info) or folder.name
         return Category(name=name, folder=folder.name, description=text_value(meta, "description", info))
@@ -227,8 +353,17 @@ def read_corpus(root: Path, problems: Problems, read=None) -> Corpus:
     categories: list[Category] = []
     articles: list[Article] = []
     unread: list[Unread] = []
+    inside = root.resolve()
     for folder in sorted(p for p in articles_dir.iterdir() if p.is_dir() and not p.name.startswith(".")):
-        files = sorted(folder.glob("*.md"))
+        if not folder.resolve().is_relative_to(inside):
+            problems.error("a symlink to a folder outside the project: refused", folder)
+            continue
+        files = []
+        for path in sorted(folder.glob("*.md")):
+            if path.resolve().is_relative_to(inside):
+                files.append(path)
+            else:
+                problems.error("a symlink to a file outside the project: refused", path)
         if not files and not (folder / CATEGORY_FILE).is_file():
             continue
         category = read_category(folder, problems)
@@ -256,7 +391,10 @@ def read_corpus(root: Path, problems: Problems, read=None) -> Corpus:
 
 def _keys_of_unread(path: Path) -> frozenset[str]:
     """The slug, and the title and source_url as far as a plain scan finds them."""
-    text = path.read_bytes().decode("utf-8", errors="replace")
+    try:
+        text = read_regular(path).decode("utf-8", errors="replace")
+    except GuideError:
+        return frozenset([path.stem])
     found = re.findall(r"^(?:title|source_url):[ \t]*['\"]?(.*?)['\"]?[ \t]*$", text, re.M)
     return frozenset([path.stem, *filter(None, found)])
 

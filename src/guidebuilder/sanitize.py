@@ -3,9 +3,10 @@
 After Markdown, every article body goes through nh3 (Ammonia) with an allow-list fit for
 articles. No script, style, iframe, object, embed, form, link or meta; no event handlers; no
 `rel` (WeasyPrint would embed `rel=attachment` targets); inline `style` keeps only properties
-that cannot load anything. The same pass makes the body safe to put into one book with other
-articles: every id gets the article's prefix (and so do `#fragment` links), and images must be
-files inside `articles/` (or `data:` images), rewritten relative to that folder.
+that cannot load anything, with plain values; a cell spans at most MAX_SPAN columns or rows.
+The same pass makes the body safe to put into one book with other articles: every id gets the
+article's prefix (and so do `#fragment` links), and images must be files inside `articles/`
+(or `data:` raster images), rewritten relative to that folder.
 """
 
 from __future__ import annotations
@@ -44,6 +45,9 @@ _DROPPED_TAG = re.compile(r"<\s*(script|style|iframe|object|embed|form|link|meta
                           r"button|textarea|frame|frameset|applet|audio|video|source|track)\b", re.I)
 _EVENT_HANDLER = re.compile(r"<[^>]*\son[a-z]+\s*=", re.I)
 _IMG_WITHOUT_SRC = re.compile(r"<img\b(?![^>]*\bsrc=)[^>]*>")
+_RASTER_DATA = re.compile(r"data:image/(png|jpeg|gif|webp)[;,]", re.I)
+_STYLE_VALUE = re.compile(r"[#%\w\s.,()+-]*")
+MAX_SPAN = 100
 _URL_SCHEME = re.compile(r"""\b(?:href|src)\s*=\s*["']?\s*([a-z][a-z0-9+.-]*):""", re.I)
 
 
@@ -65,9 +69,10 @@ def clean_article_html(html: str, id_prefix: str, article_dir: Path, articles_ro
     def image(src: str) -> str | None:
         parts = urlsplit(src)
         if parts.scheme == "data":
-            if src[5:].lower().startswith("image/"):
+            if _RASTER_DATA.match(src):
                 return src
-            result.removed.append((src[:40], "a data: URL that is not an image"))
+            result.removed.append((src[:40], "a data: URL that is not a PNG, JPEG, GIF or WebP "
+                                             "image (save an SVG as a file in articles/)"))
             return None
         if parts.scheme or parts.netloc or src.startswith("/"):
             result.removed.append((src, "an image that is not a file inside articles/"))
@@ -94,6 +99,10 @@ def clean_article_html(html: str, id_prefix: str, article_dir: Path, articles_ro
     def attribute(tag: str, name: str, value: str) -> str | None:
         if name == "id":
             return f"{id_prefix}{value}"
+        if name == "style":
+            return _safe_style(value, result)
+        if name in ("colspan", "rowspan"):
+            return _span(name, value, result)
         if tag == "a" and name == "href":
             if value.startswith("#"):
                 return f"#{id_prefix}{value[1:]}" if len(value) > 1 else None
@@ -125,3 +134,30 @@ def clean_article_html(html: str, id_prefix: str, article_dir: Path, articles_ro
     )
     result.html = _IMG_WITHOUT_SRC.sub("", cleaned)  # its src was refused: nothing to show
     return result
+
+
+def _safe_style(value: str, result: CleanArticle) -> str | None:
+    """Only the allowed properties, with values of plain words, numbers and colours: no
+    url(), escape, at-rule or expression, so the EPUB gets no more than the PDF shows."""
+    kept = []
+    for declaration in value.split(";"):
+        name, colon, declared = declaration.partition(":")
+        name, declared = name.strip().lower(), declared.strip()
+        if not colon:
+            continue
+        lowered = declared.lower()
+        if (name in STYLE_PROPERTIES and _STYLE_VALUE.fullmatch(declared)
+                and not any(word in lowered for word in ("url(", "expression", "image", "var("))):
+            kept.append(f"{name}: {declared}")
+        else:
+            result.removed.append((declaration.strip()[:60], "a style that is not allowed"))
+    return "; ".join(kept) or None
+
+
+def _span(name: str, value: str, result: CleanArticle) -> str | None:
+    """A table cell spans 1 to MAX_SPAN columns or rows."""
+    number = int(value) if value.strip().isdigit() else 1
+    if number > MAX_SPAN:
+        result.removed.append((f'{name}="{value[:20]}"', f"a {name} past {MAX_SPAN}"))
+        return str(MAX_SPAN)
+    return str(number) if number > 1 else None

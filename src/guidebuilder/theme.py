@@ -1,16 +1,22 @@
 """Themes are data: a folder with `theme.yml`, `templates/` and `css/`, found along an
 extends chain. The project's `themes/<name>` wins over the built-in theme of the same name,
-and a theme only needs to ship the files it changes."""
+and a theme only needs to ship the files it changes.
+
+A theme is not trusted to run code or read the machine: templates run in Jinja2's sandbox,
+a template or theme folder that is a symlink out of its theme (or project) is refused, and
+WeasyPrint may read only files inside the theme's folders."""
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
 import jinja2
+import jinja2.sandbox
 
 from .errors import GuideError
 from .frontmatter import parse_yaml_mapping
@@ -18,6 +24,7 @@ from .reader import read_text
 
 BUILTIN_THEMES = Path(__file__).parent / "themes"
 DEFAULT_FONTS = ("Noto Serif CJK SC", "Noto Sans CJK SC")
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 _CN_DIGITS = "零一二三四五六七八九"
 
 
@@ -46,14 +53,19 @@ class Theme:
 
     def stylesheets(self, kind: str) -> list[Path]:
         """`css/<kind>.css` of every theme in the chain, parents first, so children override."""
-        return [f / "css" / f"{kind}.css" for f in reversed(self.folders)
-                if (f / "css" / f"{kind}.css").is_file()]
+        found = [f / "css" / f"{kind}.css" for f in reversed(self.folders)
+                 if (f / "css" / f"{kind}.css").is_file()]
+        for path in found:
+            if not path.resolve().is_relative_to(path.parent.parent.resolve()):
+                raise GuideError(f"theme '{self.name}': a stylesheet that is a symlink out of "
+                                 "its theme: refused", path)
+        return found
 
     @functools.cached_property
     def environment(self) -> jinja2.Environment:
         """One Jinja2 environment per theme, so templates are compiled once."""
-        env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader([str(f / "templates") for f in self.folders]),
+        env = jinja2.sandbox.SandboxedEnvironment(
+            loader=_ConfinedLoader([str(f / "templates") for f in self.folders]),
             autoescape=jinja2.select_autoescape(["html", "xhtml"]),
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
@@ -71,16 +83,33 @@ class Theme:
             searched = ", ".join(str(f / "templates") for f in self.folders)
             raise GuideError(f"theme '{self.name}': template '{exc.name}' not found "
                              f"(searched {searched})") from None
+        except jinja2.sandbox.SecurityError as exc:
+            raise GuideError(f"theme '{self.name}': template '{template}' tried something a "
+                             f"theme may not do: {exc}") from None
         except jinja2.TemplateError as exc:
             where = getattr(exc, "filename", None)
             raise GuideError(f"theme '{self.name}': template error: {exc}",
                              Path(where) if where else None, getattr(exc, "lineno", None)) from None
 
 
+class _ConfinedLoader(jinja2.FileSystemLoader):
+    """Templates from the theme folders, but none that is a symlink out of its folder."""
+
+    def get_source(self, environment, template):
+        source, filename, uptodate = super().get_source(environment, template)
+        real = Path(filename).resolve()
+        if not any(real.is_relative_to(Path(folder).resolve()) for folder in self.searchpath):
+            raise GuideError(f"template '{template}' is a symlink out of its theme: refused",
+                             Path(filename))
+        return source, filename, uptodate
+
+
 def _theme_folder(name: str, root: Path, builtin_only: bool = False) -> Path:
     searched = [BUILTIN_THEMES / name] if builtin_only else [root / "themes" / name, BUILTIN_THEMES / name]
     for folder in searched:
         if folder.is_dir():
+            if folder.parent != BUILTIN_THEMES and not folder.resolve().is_relative_to(root.resolve()):
+                raise GuideError(f"theme '{name}' is a symlink out of the project: refused", folder)
             return folder
     raise GuideError(f"theme '{name}' not found (searched {', '.join(map(str, searched))})")
 
@@ -94,6 +123,9 @@ def load_theme(name: str, root: Path) -> Theme:
     current: str | None = name
     builtin_only = False
     while current:
+        if not isinstance(current, str) or not _NAME.fullmatch(current):
+            raise GuideError(f"theme '{current}' must be a theme's name (letters, digits, - and "
+                             "_), not a path", folders[-1] / "theme.yml" if folders else None)
         folder = _theme_folder(current, root, builtin_only)
         if folder in folders:
             raise GuideError(f"theme '{name}' extends itself in a loop", folder / "theme.yml")

@@ -112,9 +112,14 @@ def _heading_level(text: str, sub_level: int) -> int | None:
     return None
 
 
+def _from(items: list, start: int):
+    """items[start:] without the copy: a copy per line made a page of 200,000 lines quadratic."""
+    return (items[i] for i in range(start, len(items)))
+
+
 def _run(items: list, start: int, pattern: re.Pattern[str]) -> list[Line]:
     run = []
-    for item in items[start:]:
+    for item in _from(items, start):
         if not isinstance(item, Line) or item.tag_level is not None or not pattern.match(item.text.strip()):
             break
         run.append(item)
@@ -124,7 +129,7 @@ def _run(items: list, start: int, pattern: re.Pattern[str]) -> list[Line]:
 def _tab_run(items: list, start: int) -> list[Line]:
     """Lines with the same number (two or more) of tab-separated cells."""
     run: list[Line] = []
-    for item in items[start:]:
+    for item in _from(items, start):
         if not isinstance(item, Line) or item.tag_level is not None or "\t" not in item.text.strip():
             break
         if run and item.text.strip().count("\t") != run[0].text.strip().count("\t"):
@@ -135,7 +140,7 @@ def _tab_run(items: list, start: int) -> list[Line]:
 
 def _label_run(items: list, start: int) -> list[Line]:
     run = []
-    for item in items[start:]:
+    for item in _from(items, start):
         if not isinstance(item, Line) or item.tag_level is not None:
             break
         text = item.text.strip()

@@ -42,16 +42,34 @@ def decode(data: bytes, *, html: bool, mime_charset: str | None = None) -> tuple
         except LookupError:
             pass  # an unknown charset name: fall through to detection
         except UnicodeDecodeError:
-            pass  # the page lies about its charset: detection below
+            pass  # damaged bytes, or the page lies about its charset: see below
     misdeclared = f"; its <meta charset> says {declared}, which does not fit the bytes" if declared else ""
     try:
         return _normalise(data.decode("utf-8")), "utf-8" + misdeclared
     except UnicodeDecodeError:
         pass
+    if declared:
+        mended = _with_few_bad_bytes(data, _SUPERSETS.get(declared, declared))
+        if mended is not None:  # a few damaged bytes, not a wrong charset
+            return _normalise(mended), f"{declared} (from <meta charset>; a few bad bytes replaced)"
     best = from_bytes(data).best()
     if best is None:
         raise GuideError("cannot tell the text encoding of this page; save it again as UTF-8")
     return _normalise(str(best)), f"{best.encoding} (detected){misdeclared}"
+
+
+BAD_PER_MILLE = 10  # past this many undecodable places, a declared charset is a lie
+
+
+def _with_few_bad_bytes(data: bytes, codec: str) -> str | None:
+    """The text in the declared charset with its few undecodable bytes replaced, or None if
+    there are too many for the declaration to be true."""
+    try:
+        text = data.decode(codec, errors="replace")
+    except LookupError:
+        return None
+    bad = text.count("\ufffd") - data.decode(codec, errors="ignore").count("\ufffd")
+    return text if bad <= max(8, len(data) * BAD_PER_MILLE // 1000) else None
 
 
 def _normalise(text: str) -> str:

@@ -13,7 +13,7 @@ from bs4 import Comment, NavigableString, Tag
 
 from . import cms
 from .body import Line
-from .markdown_out import escape
+from .markdown_out import code_span, escape
 from .page import Block, ItemList, Note, Quote, Table
 
 _SKIPPED = {"nav", "aside", "footer", "figure"}
@@ -141,7 +141,7 @@ class BodyReader:
         elif node.name in ("em", "i"):
             markdown = f"*{inner}*"
         elif node.name == "code":
-            markdown = f"`{flat(plain)}`"
+            markdown = code_span(flat(plain))
         elif node.name == "a" and node.get("href"):
             if cms.URL.fullmatch(node["href"].strip()):
                 markdown = f"[{inner}]({node['href'].strip()})"

@@ -22,6 +22,16 @@ def escape(text: str) -> str:
     return text.replace("<", "&lt;")
 
 
+def code_span(text: str) -> str:
+    """Text as one Markdown code span, whatever backticks it holds: the fence is one backtick
+    longer than its longest run, so no backtick inside can close it early and leave the rest
+    live Markdown (a link or an image)."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
 def escape_line_start(markdown: str) -> str:
     """A paragraph that would otherwise open a heading, quote or list."""
     match = _LINE_START_SPECIAL.match(markdown)

@@ -3,6 +3,7 @@ before anything is written: a page may name an article imported later in the sam
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,7 +78,8 @@ def place(page: Page, library: Library, taken: Taken) -> Placement:
                                  f"{folder}/, which holds another category; the page is skipped")
             library.folders[page.category] = folder
             library.created.add(folder)
-        path = library.into / folder / f"{article_slug(page.source_url, page.title)}.md"
+        slug = article_slug(page.source_url, page.title) or _fallback_slug(page)
+        path = library.into / folder / f"{slug}.md"
         holder = library.at(path)
         if holder is not None and holder.source_url and holder.source_url != page.source_url:
             raise GuideError(f"{path.name} in {folder}/ already holds another article "
@@ -149,3 +151,9 @@ class RelatedIndex:
             elif key not in entries:
                 entries.append(key)
         return RelatedPlan(tuple(entries), tuple(dropped), tuple(kept))
+
+
+def _fallback_slug(page: Page) -> str:
+    """For a title with nothing to spell in pinyin (only punctuation): never `.md`."""
+    seed = page.source_url or f"{page.source}:{page.title}"
+    return f"article-{hashlib.sha256(seed.encode()).hexdigest()[:8]}"

@@ -21,13 +21,20 @@ from pathlib import Path
 from ebooklib import epub
 
 from .. import fonts
+from ..errors import GuideError
+from ..reader import read_regular
+from ..svg import SvgRefused, clean_svg
 from ..model import Article, Book, Chapter, Edition, Part
 from ..theme import Theme
 from .cover import cover_image
 from .html import render_template, subject, visible_text
+from .pdf_layout import MAX_RESOURCE_BYTES
 
 STYLESHEET = "style/book.css"
 _IMG_SRC = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]+)(")')
+_CSS_IMPORT = re.compile(r"@import\b[^;]*;?", re.I)
+_CSS_URL = re.compile(r"url\(\s*['\"]?([^)'\"]*)['\"]?\s*\)", re.I)
+_DATA_IMAGE = re.compile(r"data:image/(png|jpeg|gif|webp)[;,]", re.I)
 _UNDESCRIBED_IMAGE = re.compile(r'<img\b(?![^>]*\balt="[^"]+")[^>]*>')
 
 
@@ -137,6 +144,33 @@ def image_files(images: list[str]) -> dict[str, str]:
             for n, image in enumerate(images, start=1)}
 
 
+def _loading_nothing(css: str) -> tuple[str, int]:
+    """A theme's stylesheet for the e-book without @import and with every url() but a
+    data: image replaced by `none`: an e-book reader would fetch what the PDF was not given."""
+    css, removed = _CSS_IMPORT.subn("", css)
+    refused: list[str] = []
+
+    def replace(match: re.Match) -> str:
+        if _DATA_IMAGE.match(match.group(1)):
+            return match.group(0)
+        refused.append(match.group(1))
+        return "none"
+
+    return _CSS_URL.sub(replace, css), removed + len(refused)
+
+
+def _image_bytes(path: Path) -> bytes:
+    """An article image as the book carries it: an SVG cleaned as for the PDF (no script,
+    handler or reference out of itself), any image read only if it is a regular file."""
+    data = read_regular(path, MAX_RESOURCE_BYTES)
+    if path.suffix.lower() != ".svg":
+        return data
+    try:
+        return clean_svg(data).data
+    except SvgRefused as exc:
+        raise GuideError(f"image refused: {exc}", path) from None
+
+
 def _chapter_body(theme: Theme, book: Book, chapter: Chapter, names: dict[str, str]) -> str:
     body = render_template(theme, "partials/article.html", book, chapter=chapter,
                            link_to=chapter_link)
@@ -158,8 +192,12 @@ def render_epub(book: Book, theme: Theme, root: Path, client: Edition | None = N
 
     embed = bool(theme.options.get("epub_embed_fonts"))
     kinds = ["epub", "epub-fonts"] if embed else ["epub"]
-    stylesheet = "\n".join(p.read_text(encoding="utf-8")
-                           for kind in kinds for p in theme.stylesheets(kind))
+    stylesheet, loads = _loading_nothing("\n".join(
+        read_regular(p).decode("utf-8", errors="replace")
+        for kind in kinds for p in theme.stylesheets(kind)))
+    if loads:
+        warnings.append(f"theme '{theme.name}': {loads} url() or @import left out of the "
+                        "e-book's stylesheet (it carries no file but its fonts)")
     css = epub.EpubItem(uid="style", file_name=STYLESHEET, media_type="text/css")
     ebook.add_item(css)
     names = image_files(images)
@@ -167,7 +205,7 @@ def render_epub(book: Book, theme: Theme, root: Path, client: Edition | None = N
         ebook.add_item(epub.EpubItem(
             uid=f"image-{Path(name).stem}", file_name=name,
             media_type=mimetypes.guess_type(image)[0] or "application/octet-stream",
-            content=(root / "articles" / image).read_bytes()))
+            content=_image_bytes(root / "articles" / image)))
 
     lang = guide.language
     spine: list = [_document(

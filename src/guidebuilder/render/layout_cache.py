@@ -1,16 +1,18 @@
 """Laid-out documents kept on disk by the digest of their inputs, so that a rebuild lays out
 only the chunks whose inputs changed. A damaged or half-written entry is a miss, never an
-error: entries are written to a temporary file and renamed into place."""
+error: the PDF's SHA-256 is kept beside it and checked on every read, and entries are written
+to a temporary file, synced to disk, and renamed into place."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
 import time
 from pathlib import Path
 
-from .pdf_layout import LaidOut, PageFacts
+from .pdf_layout import LaidOut, PageFacts, read_resource
 
 KEEP_DAYS = 30  # entries unused for this long are removed
 
@@ -25,9 +27,11 @@ class LayoutCache:
     def get(self, key: str) -> LaidOut | None:
         pdf, facts = self._paths(key)
         try:
-            data = json.loads(facts.read_text(encoding="utf-8"))
+            data = json.loads(read_resource(facts, str(facts)))
+            if data.pop("check") != _check(data):
+                return None
             laid_out = LaidOut(
-                pdf=pdf.read_bytes(),
+                pdf=read_resource(pdf, str(pdf)),
                 height=data["height"],
                 pages=tuple(PageFacts(p["name"], p["blank"], tuple(p["area"]))
                             for p in data["pages"]),
@@ -37,18 +41,23 @@ class LayoutCache:
                 bookmarks=tuple(tuple(b) for b in data["bookmarks"]),
                 warnings=tuple(data["warnings"]),
             )
-        except (OSError, ValueError, KeyError, TypeError):
+        except Exception:  # whatever is wrong with an entry, it is only a miss
             return None
-        if len(laid_out.pdf) != data.get("size"):
+        if (len(laid_out.pdf) != data.get("size")
+                or hashlib.sha256(laid_out.pdf).hexdigest() != data.get("sha256")):
             return None
         now = time.time()
         for path in (pdf, facts):
-            os.utime(path, (now, now))
+            try:
+                os.utime(path, (now, now))
+            except OSError:
+                pass
         return laid_out
 
     def put(self, key: str, laid_out: LaidOut) -> None:
         facts = {
             "size": len(laid_out.pdf),
+            "sha256": hashlib.sha256(laid_out.pdf).hexdigest(),
             "height": laid_out.height,
             "pages": [{"name": p.name, "blank": p.blank, "area": p.area} for p in laid_out.pages],
             "anchors": laid_out.anchors,
@@ -56,6 +65,7 @@ class LayoutCache:
             "bookmarks": laid_out.bookmarks,
             "warnings": laid_out.warnings,
         }
+        facts["check"] = _check(json.loads(json.dumps(facts)))
         pdf, facts_path = self._paths(key)
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
@@ -75,12 +85,24 @@ class LayoutCache:
                 pass
 
 
+def _check(facts: dict) -> str:
+    """A digest of an entry's facts, so that a damaged but well-formed file is a miss."""
+    return hashlib.sha256(json.dumps(facts, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
 def _write(path: Path, data: bytes) -> None:
     fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
         os.replace(temp, path)
+        folder = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(folder)
+        finally:
+            os.close(folder)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise

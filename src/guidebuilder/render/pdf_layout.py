@@ -10,20 +10,26 @@ files inside the allowed folders: article HTML is untrusted.
 from __future__ import annotations
 
 import ctypes
+import functools
 import gc
 import hashlib
 import io
 import logging
+import mimetypes
+import os
 import re
+import stat
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
+from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
 import weasyprint
-from weasyprint.urls import URLFetcher
+from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from ..svg import SvgRefused, clean_svg
 from . import cjk_justify
 
 LAYOUT_VERSION = "2"
@@ -33,22 +39,72 @@ stale): 2 = inter-character justification."""
 Box = tuple[float, float, float, float]  # x1, y1, x2, y2 in CSS px from the page's top left
 
 
+MAX_RESOURCE_BYTES = 32 * 1024 * 1024  # an image or stylesheet larger than this is refused
+_MARKUP = (b"<", b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
+"""How XML may begin. No raster image or font does: whatever else begins so is cleaned as an
+SVG, since WeasyPrint parses an image that Pillow cannot read as one, whatever it is called."""
+
+
 class ProjectFetcher(URLFetcher):
-    """Serves `data:` URLs and files under the allowed folders; refuses everything else."""
+    """Serves `data:` URLs and regular files under the allowed folders; refuses everything else.
+
+    A `file:` URL is reduced to the path WeasyPrint would open (query and fragment dropped,
+    percent-escapes decoded, symlinks resolved), that path is checked, and the bytes served are
+    read here from that same path: no spelling of a URL reaches a file the check did not see.
+    Devices, FIFOs and files past MAX_RESOURCE_BYTES are refused. SVGs are served cleaned
+    (guidebuilder.svg), so an SVG loads nothing and cannot multiply itself."""
 
     def __init__(self, allowed: list[Path]) -> None:
-        super().__init__(allowed_protocols=["data", "file"])
+        super().__init__(allowed_protocols=["data"], allow_redirects=False)
         self.allowed = [p.resolve() for p in allowed]
 
     def fetch(self, url: str, headers=None):
-        if url.startswith("file:"):
-            path = Path(url2pathname(url.removeprefix("file:").split("?")[0]))
-            real = path.resolve()
-            if not any(real.is_relative_to(folder) for folder in self.allowed):
-                raise ValueError(f"refused {url}: outside the project's articles and theme")
-        elif not url.startswith("data:"):
-            raise ValueError(f"refused {url}: a guide is built without the network")
-        return super().fetch(url, headers)
+        scheme = url.split(":", 1)[0].lower() if ":" in url else ""
+        if scheme == "file":
+            real = self._allowed_file(url)
+            data = read_resource(real, url)
+            mime = mimetypes.guess_type(real.name)[0] or "application/octet-stream"
+            served_url = real.as_uri()
+        elif scheme == "data":
+            response = super().fetch(url, headers)
+            data = response.read(MAX_RESOURCE_BYTES + 1)
+            if len(data) > MAX_RESOURCE_BYTES:
+                raise ValueError(f"refused a data: URL larger than {MAX_RESOURCE_BYTES} bytes")
+            mime = response.content_type or "application/octet-stream"
+            served_url = url
+        else:
+            raise ValueError(f"refused {url[:80]}: a guide is built without the network")
+        if mime == "image/svg+xml" or (mime != "text/css" and data.lstrip().startswith(_MARKUP)):
+            try:
+                data = clean_svg(data).data
+            except SvgRefused as exc:
+                raise ValueError(f"refused {url[:80]}: {exc}") from None
+            mime = "image/svg+xml"
+        return URLFetcherResponse(served_url, data, {"Content-Type": mime})
+
+    def _allowed_file(self, url: str) -> Path:
+        parts = urlsplit(url)
+        if parts.netloc not in ("", "localhost"):
+            raise ValueError(f"refused {url[:80]}: a file on another host")
+        real = Path(url2pathname(parts.path)).resolve()
+        if not any(real.is_relative_to(folder) for folder in self.allowed):
+            raise ValueError(f"refused {url[:80]}: outside the project's articles and theme")
+        return real
+
+
+def read_resource(path: Path, url: str) -> bytes:
+    """The bytes of a regular file of at most MAX_RESOURCE_BYTES, opened without blocking."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
+    except OSError as exc:
+        raise ValueError(f"cannot read {url[:80]}: {exc.strerror}") from None
+    with os.fdopen(fd, "rb") as stream:
+        info = os.fstat(stream.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise ValueError(f"refused {url[:80]}: not a regular file")
+        if info.st_size > MAX_RESOURCE_BYTES:
+            raise ValueError(f"refused {url[:80]}: larger than {MAX_RESOURCE_BYTES} bytes")
+        return stream.read(MAX_RESOURCE_BYTES + 1)[:MAX_RESOURCE_BYTES]
 
 
 class _Collect(logging.Handler):
@@ -88,16 +144,40 @@ class LayoutJob:
 
     def digest(self, files: tuple[Path, ...] = ()) -> str:
         """A key for everything that decides the output: the inputs, the stylesheets' and the
-        given files' contents, and the WeasyPrint version."""
+        given files' contents, every file of the theme folders (a `url()` may name any of
+        them), and the WeasyPrint version. An SVG is served cleaned and references nothing, so
+        its own bytes are all of it."""
         h = hashlib.sha256()
         for part in (weasyprint.__version__, LAYOUT_VERSION, self.html, self.extra_css, self.base_url,
                      self.identity):
             h.update(part.encode())
             h.update(b"\0")
-        for path in (*self.stylesheets, *files):
+        for path in (*self.stylesheets, *files, *self._theme_files()):
             h.update(str(path).encode())
-            h.update(path.read_bytes() if path.is_file() else b"(missing)")
+            h.update(_file_bytes(path))
         return h.hexdigest()
+
+    def _theme_files(self) -> list[Path]:
+        folders = [f for f in self.allowed if f.as_uri() + "/" != self.base_url]
+        return [p for folder in folders for p in sorted(folder.rglob("*")) if p.is_file()]
+
+
+def _file_bytes(path: Path) -> bytes:
+    """The SHA-256 of a file's bytes (remembered while its size and time stay the same: every
+    chunk's key covers the theme's files)."""
+    try:
+        info = path.stat()
+    except OSError:
+        return b"(missing)"
+    return _digest_of(path.resolve(), info.st_size, info.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=1024)
+def _digest_of(path: Path, size: int, mtime_ns: int) -> bytes:
+    try:
+        return hashlib.sha256(read_resource(path, str(path))).digest()
+    except ValueError:
+        return b"(refused)"
 
 
 @dataclass(frozen=True)

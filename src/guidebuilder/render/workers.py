@@ -1,12 +1,16 @@
 """Layout jobs run on several cores, through the cache, with a progress bar.
 
 Workers are started with `spawn`, so each is a clean interpreter that holds only the chunk it
-lays out. (Not `max_tasks_per_child`: with it, Python 3.11's pool can hang, gh-115634.)"""
+lays out. (Not `max_tasks_per_child`: with it, Python 3.11's pool can hang, gh-115634.)
+A worker whose parent dies (kill -9 of the build alone) notices within a second and exits,
+instead of waiting on its queue for minutes."""
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
+import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
@@ -15,7 +19,19 @@ from tqdm import tqdm
 from .layout_cache import LayoutCache
 from .pdf_layout import LaidOut, LayoutJob, lay_out
 
+PARENT_POLL_SECONDS = 0.5
 PARALLEL_FROM = 150  # pages to lay out: below this, starting workers costs more than it saves
+
+
+def _exit_with_parent(parent: int) -> None:
+    """Run in each worker: a thread that ends the worker once its parent is gone (it is then
+    adopted, and its parent id changes)."""
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_POLL_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def default_jobs() -> int:
@@ -45,7 +61,8 @@ class Workers:
     def _executor(self) -> ProcessPoolExecutor:
         if self._pool is None:
             self._pool = ProcessPoolExecutor(
-                max_workers=self.jobs, mp_context=multiprocessing.get_context("spawn"))
+                max_workers=self.jobs, mp_context=multiprocessing.get_context("spawn"),
+                initializer=_exit_with_parent, initargs=(os.getpid(),))
         return self._pool
 
     def run(self, jobs: list[LayoutJob], files: list[tuple[Path, ...]], stage: str,
