@@ -29,6 +29,13 @@ def _children(pid: int) -> set[int]:
     return found
 
 
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:  # it ended meanwhile
+        return b""
+
+
 def _running(pid: int) -> bool:
     try:
         state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
@@ -52,7 +59,7 @@ def test_workers_exit_when_the_build_is_killed(tiny_project, tmp_path):
         deadline = time.monotonic() + WORKER_WAIT
         while time.monotonic() < deadline and build.poll() is None:
             workers = {pid for pid in _children(build.pid)
-                       if b"multiprocessing" in Path(f"/proc/{pid}/cmdline").read_bytes()}
+                       if b"multiprocessing" in _cmdline(pid)}
             if len(workers) >= 2:
                 break
             time.sleep(0.2)
