@@ -19,6 +19,7 @@ from .model import Book, Corpus, Edition, Guide
 from .reader import read_corpus
 from .render.layout_cache import LayoutCache
 from .render.workers import default_jobs
+from .render.template_check import check_templates
 from .render.text import check_text
 from .render.typeset import normalizes_punctuation, typeset_book
 from .theme import Theme, load_theme
@@ -78,6 +79,7 @@ def prepare(project: Project, guides: list[Guide], problems: Problems,
         try:
             clients = _editions(guide, edition)
             check_text(book, theme, clients)
+            check_templates(book, theme, clients)
         except GuideError as exc:
             problems.extend(exc)
             continue

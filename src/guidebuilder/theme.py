@@ -85,11 +85,25 @@ class Theme:
                              f"(searched {searched})") from None
         except jinja2.sandbox.SecurityError as exc:
             raise GuideError(f"theme '{self.name}': template '{template}' tried something a "
-                             f"theme may not do: {exc}") from None
+                             f"theme may not do: {exc}", *self._where(exc)) from None
         except jinja2.TemplateError as exc:
             where = getattr(exc, "filename", None)
-            raise GuideError(f"theme '{self.name}': template error: {exc}",
-                             Path(where) if where else None, getattr(exc, "lineno", None)) from None
+            location = (Path(where), getattr(exc, "lineno", None)) if where else self._where(exc)
+            raise GuideError(f"theme '{self.name}': template error: {exc}", *location) from None
+
+    def _where(self, exc: BaseException) -> tuple[Path | None, int | None]:
+        """The theme file and line a template error was raised at (Jinja2 puts the templates'
+        own lines into the traceback), or (None, None)."""
+        folders = [f.resolve() for f in self.folders]
+        found: tuple[Path | None, int | None] = (None, None)
+        tb = exc.__traceback__
+        while tb is not None:
+            name = Path(tb.tb_frame.f_code.co_filename)
+            if name.suffix in (".html", ".xhtml") and any(
+                    name.resolve().is_relative_to(folder) for folder in folders):
+                found = (name, tb.tb_lineno)
+            tb = tb.tb_next
+        return found
 
 
 class _ConfinedLoader(jinja2.FileSystemLoader):

@@ -4,6 +4,7 @@ outputs of a run are committed as a set, or not at all."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from pathlib import Path
@@ -147,3 +148,41 @@ def test_a_rename_that_fails_half_way_puts_the_previous_files_back(tmp_path, mon
         monkeypatch.setattr(os, "replace", real_replace)
     assert first.read_bytes() == b"old pdf" and second.read_bytes() == b"old manifest"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["g.pdf", "g.pdf.json"]
+
+
+def test_two_commits_into_one_folder_do_not_interleave(tmp_path, monkeypatch):
+    """Two runs writing a PDF and its manifest into one folder: the first is slow between its
+    two renames, the second comes in then. The folder's lock makes the second wait, so the
+    manifest beside the PDF is always that PDF's."""
+    import threading
+    import time
+
+    from guidebuilder import files
+
+    rename = os.replace
+    first_renamed = threading.Event()
+
+    def slow_first(source, target):
+        rename(source, target)
+        if threading.current_thread().name == "first" and str(target).endswith(".pdf"):
+            first_renamed.set()
+            time.sleep(0.5)
+
+    monkeypatch.setattr(files.os, "replace", slow_first)
+    out = tmp_path / "out"
+
+    def run(content: bytes) -> None:
+        with StagedFiles() as staged:
+            staged.stage(out / "g.pdf", content)
+            staged.stage(out / "g.pdf.json", hashlib.sha256(content).hexdigest().encode())
+            staged.commit()
+
+    first = threading.Thread(target=run, args=(b"first book",), name="first")
+    first.start()
+    assert first_renamed.wait(10)
+    second = threading.Thread(target=run, args=(b"second book",), name="second")
+    second.start()
+    first.join(10)
+    second.join(10)
+    pdf = (out / "g.pdf").read_bytes()
+    assert (out / "g.pdf.json").read_bytes() == hashlib.sha256(pdf).hexdigest().encode()

@@ -130,3 +130,16 @@ def test_a_theme_stylesheet_symlinked_out_of_its_theme_is_refused(tiny_project, 
     result = run_limited("build", "--format", "all", "--out", str(out), cwd=tiny_project)
     assert_located(result, "themes/hostile/css/print.css: theme 'hostile': a stylesheet")
     assert not out.exists()
+
+
+@pytest.mark.parametrize("template", ["partials/running.html", "edition_pages.html",
+                                      "cover_page.html"])
+def test_check_finds_a_sandbox_violation_in_any_template(template, tiny_project):
+    """Not only the book's templates: the furniture, cover and client-edition ones too, before
+    anything is laid out."""
+    write(tiny_project / "themes/hostile/templates" / template,
+          "<p>\n" + TEMPLATE_ATTACKS["python objects"] + "\n</p>\n")
+    _add_to_guide(tiny_project, "theme: hostile")
+    _add_to_guide(tiny_project, "editions:\n  - client: 华信商贸有限公司\n    slug: huaxin")
+    result = run_limited("check", cwd=tiny_project)
+    assert_located(result, str(Path("themes/hostile/templates") / template))
