@@ -15,6 +15,7 @@ laid-out Pango layout is dropped after layout and made again from its text for d
 
 from __future__ import annotations
 
+import itertools
 import unicodedata
 from dataclasses import dataclass
 
@@ -68,7 +69,7 @@ def _spaced_layout(context, box, share: float, found: list[int]):
     layout = line_break.create_layout(box.text, box.style, context, max_width=None,
                                       justification_spacing=0)
     sizes = [len(char.encode()) for char in box.text]
-    starts = [sum(sizes[:i]) for i in range(len(sizes))]
+    starts = [0, *itertools.accumulate(sizes)]
     layout.character_spacing = (share, tuple((starts[i], starts[i] + sizes[i]) for i in found))
     layout.set_text(box.text, justify=True)
     line, _ = layout.get_first_line()

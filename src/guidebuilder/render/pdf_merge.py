@@ -186,17 +186,16 @@ def _put_numbers_in_slots(pdf: pikepdf.Pdf, page: pikepdf.Page, slots: tuple[Box
     """Draw each page number where its slot's invisible placeholder was drawn, so that it is
     read (in content-stream order: text extraction, screen readers, search) where it stands."""
     ops = list(pikepdf.parse_content_stream(page))
-    changed = False
+    unplaced: Ops = []
     for slot, number in zip(slots, numbers):
         placeholder = next(((start, end) for start, end, x, y in _text_objects(ops)
                             if _inside(x, y, slot, exact_left=True)), None)
-        if placeholder is None:
+        if placeholder is None:  # drawn after the page's text, as furniture is
+            unplaced += [([], pikepdf.Operator("q")), *(number or []), ([], pikepdf.Operator("Q"))]
             continue
         start, end = placeholder
         ops[start:end + 1] = number or []  # without one, the number is drawn with the furniture
-        changed = True
-    if changed:
-        page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(ops))
+    page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(ops + unplaced))
 
 
 def _identity(obj: pikepdf.Object) -> tuple[int, int] | bytes:
