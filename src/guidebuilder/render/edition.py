@@ -22,7 +22,7 @@ from .. import fonts
 from ..errors import GuideError
 from ..model import Book, Edition
 from ..theme import Theme
-from .html import render_template
+from .html import render_template, visible_text
 from .pdf import RenderedPdf, lay_out_alone
 from .pdf_merge import draw_on_page
 
@@ -31,7 +31,6 @@ WATERMARK_DPI = 100
 EDITION_LINE_MAX_PT = 6.0
 EDITION_LINE_MARGINS_MM = 24  # the line's side margins and a little air
 _EDITION_LINE = re.compile(r'<p class="edition-line"[^>]*>(.*?)</p>', re.S)
-_TAG = re.compile(r"<[^>]+>")
 
 
 def edition_line_size(html: str, page_size: str) -> float:
@@ -41,7 +40,7 @@ def edition_line_size(html: str, page_size: str) -> float:
     found = _EDITION_LINE.search(html)
     if not found:
         return EDITION_LINE_MAX_PT
-    text = _TAG.sub("", found.group(1)).strip()
+    text = " ".join(visible_text(found.group(1)).split())
     ems = sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.6 for c in text)
     width_pt = (PAGE_MM[page_size][0] - EDITION_LINE_MARGINS_MM) / 25.4 * 72
     return round(min(EDITION_LINE_MAX_PT, width_pt / max(ems, 1.0)), 2)

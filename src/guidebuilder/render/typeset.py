@@ -65,8 +65,11 @@ def _is_chinese(char: str) -> bool:
     return bool(char) and (_is_han(char) or char in FULL_WIDTH_MARKS or char in "…—")
 
 
+_VISIBLE = re.compile(r"\S")
+
+
 def _next_visible(text: str, index: int) -> str:
-    match = re.compile(r"\S").search(text, index)
+    match = _VISIBLE.search(text, index)
     return match.group() if match else ""
 
 
