@@ -21,10 +21,11 @@ from pdfbook import PdfBook, squeeze
 
 from guidebuilder.build import build, load_project, prepare
 from guidebuilder.errors import Problems
-from guidebuilder.render import chunks, workers
-from guidebuilder.render.chunks import chunk_html, whole_book
-from guidebuilder.render.html import visible_text
-from guidebuilder.render.pdf import for_print, print_stylesheets, qr_svg
+from guidebuilder.render.pdf import chunks, workers
+from guidebuilder.render.pdf.chunks import chunk_html, whole_book
+from guidebuilder.render.context import visible_text
+from guidebuilder.render.pdf.book import for_print, qr_svg
+from guidebuilder.render.print_job import print_stylesheets
 
 GUIDE = "xinyongka-zhaiwu"
 _LEADER = re.compile(r"\.{2,}")

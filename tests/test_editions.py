@@ -12,7 +12,7 @@ from epubbook import EpubBook, run_epubcheck
 from pdfbook import PdfBook, squeeze
 
 from guidebuilder.build import build
-from guidebuilder.render import workers
+from guidebuilder.render.pdf import workers
 
 EDITIONS = """\
 editions:

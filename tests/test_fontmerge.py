@@ -14,8 +14,8 @@ import pytest
 import weasyprint
 from PIL import Image, ImageChops
 
-from guidebuilder.render import fontmerge
-from guidebuilder.render.fontmerge import merge_font_subsets
+from guidebuilder.render.pdf import fontmerge
+from guidebuilder.render.pdf.fontmerge import merge_font_subsets
 
 STYLE = """
 @page { size: A6; margin: 10mm }

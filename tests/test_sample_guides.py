@@ -8,7 +8,7 @@ import pytest
 from conftest import REPO
 from pdfbook import qr_codes, squeeze
 
-from guidebuilder.render.html import visible_text
+from guidebuilder.render.context import visible_text
 
 GUIDES = sorted(p.stem for p in (REPO / "guides").glob("*.yml"))
 APPENDIX = "文章来源"

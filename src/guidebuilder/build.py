@@ -17,15 +17,15 @@ from .manifest import manifest
 from .proof import proof_book
 from .model import Book, Corpus, Edition, Guide
 from .reader import read_corpus
-from .render.layout_cache import LayoutCache
-from .render.workers import default_jobs
+from .render import Request, renderer
+from .render.glyph_check import check_text
+from .render.pdf.layout_cache import LayoutCache
+from .render.pdf.workers import default_jobs
 from .render.template_check import check_templates
-from .render.text import check_text
 from .render.typeset import normalizes_punctuation, typeset_book
 from .theme import Theme, load_theme
 
 log = logging.getLogger("guidebuilder")
-FORMATS = ("pdf", "epub")
 
 
 @dataclass(frozen=True)
@@ -189,10 +189,12 @@ def build(root: Path, names: list[str], formats: list[str], out: Path,
     with StagedFiles() as staged:
         for plan in plans:
             book = plan.book
+            request = Request(book, plan.theme, plan.clients, root, jobs, layout_cache)
             for fmt in formats:
-                for client, data, found in _render(fmt, plan, root, jobs, layout_cache):
+                for rendered in renderer(fmt)(request):
+                    client, data = rendered.client, rendered.data
                     warnings.extend(Problem(f"WeasyPrint: {m}", book.guide.path, warning=True)
-                                    for m in found)
+                                    for m in rendered.warnings)
                     if strict and warnings:
                         raise GuideError([Problem(p.message, p.path, p.line) for p in warnings])
                     target = out / output_name(book.guide, client, fmt, proof=bool(articles))
@@ -206,27 +208,3 @@ def build(root: Path, names: list[str], formats: list[str], out: Path,
     if layout_cache:
         layout_cache.prune()
     return outputs, warnings
-
-
-def _render(fmt: str, plan: Plan, root: Path, jobs: int, cache: LayoutCache | None):
-    """(client, bytes, warnings) for each edition, rendered one at a time."""
-    book, theme, clients = plan.book, plan.theme, plan.clients
-    if fmt == "pdf":
-        from .render.edition import render_edition_pdf
-        from .render.pdf import render_pdf
-
-        base = render_pdf(book, theme, root, jobs, cache)
-        log.info("%s: %d pages", book.guide.name, base.pages)
-        for client in clients:
-            if client is None:
-                yield None, base.data, base.warnings
-            else:
-                rendered = render_edition_pdf(base, book, theme, root, client)
-                yield client, rendered.data, rendered.warnings
-    else:
-        from .render.epub import render_epub
-
-        for client in clients:
-            rendered = render_epub(book, theme, root, client)
-            log.info("%s: %d documents", book.guide.name, rendered.documents)
-            yield client, rendered.data, rendered.warnings

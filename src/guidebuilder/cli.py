@@ -11,7 +11,8 @@ import traceback
 from pathlib import Path
 
 from . import __version__
-from .build import FORMATS, build, check, load_project
+from .build import build, check, load_project
+from .render import FORMATS
 from .errors import GuideError, Problems, shown_path
 from .summary import build_summary
 

@@ -21,7 +21,7 @@ from .build import Plan, Project, load_project, prepare
 from .errors import GuideError, Problem, Problems
 from .model import Article, Book, Chapter, Guide
 from .reader import read_article
-from .render.html import render_template
+from .render.context import render_template
 from .theme import BUILTIN_THEMES
 
 WATCHED = ("articles", "guides", "clients", "themes", "covers")

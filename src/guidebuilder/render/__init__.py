@@ -1,1 +1,49 @@
-"""One renderer per output format; all of them start from the assembled Book."""
+"""One renderer per output format, each a subpackage of this one (`pdf`, `epub`).
+
+A renderer is the subpackage's `render(request)`: it turns one assembled guide into one output
+per edition asked for, in memory, and yields them as `Rendered`. Nothing is written to disk
+here; `build` stages and commits the bytes. To add a format, add a subpackage with `render`
+and name it in RENDERERS."""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Iterator
+
+if TYPE_CHECKING:
+    from ..model import Book, Edition
+    from ..theme import Theme
+    from .pdf.layout_cache import LayoutCache
+
+RENDERERS = {"pdf": "pdf", "epub": "epub"}
+"""Output format (the file extension, and `--format`) -> the subpackage that renders it.
+Imported only when used: a build of one format does not load the other's libraries."""
+FORMATS = tuple(RENDERERS)
+
+
+@dataclass(frozen=True)
+class Request:
+    """One guide to render: its book and theme, the editions to make (None is the firm's own),
+    and how: the project folder, the cores to use and the layout cache (None: no cache)."""
+
+    book: Book
+    theme: Theme
+    clients: tuple[Edition | None, ...]
+    root: Path
+    jobs: int = 1
+    cache: LayoutCache | None = None
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """One output: the edition it is for, its bytes, and the renderer's warnings."""
+
+    client: Edition | None
+    data: bytes
+    warnings: list[str]
+
+
+def renderer(fmt: str) -> Callable[[Request], Iterator[Rendered]]:
+    return importlib.import_module(f"{__name__}.{RENDERERS[fmt]}").render

@@ -11,8 +11,8 @@ import pypdfium2
 from ..errors import GuideError
 from ..model import Book, Edition
 from ..theme import Theme
-from .html import render_template
-from .pdf import lay_out_alone
+from .context import render_template
+from .print_job import lay_out_alone
 
 COVER_HEIGHT_PX = 2000
 COVER_TYPES = {"image/png", "image/jpeg"}

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from ..model import Book, Edition
 from ..theme import Theme
-from .html import render_template
-from .pdf_furniture import FurniturePage, furniture_html
+from .context import render_template
+from .pdf.furniture import FurniturePage, furniture_html
 
 
 def check_templates(book: Book, theme: Theme, clients: list[Edition | None]) -> None:

@@ -13,8 +13,8 @@ from pikepdf import Array, Dictionary, Name, String
 from tqdm import tqdm
 
 from .fontmerge import merge_font_subsets
-from .pdf_furniture import ChunkPages
-from .pdf_layout import Box, LaidOut
+from .furniture import ChunkPages
+from ..layout import Box, LaidOut
 
 SCALE = 0.75  # CSS px -> PDF points
 

@@ -16,9 +16,9 @@ from typing import Callable
 
 from markupsafe import Markup
 
-from ..model import Book, Chapter, Part
-from ..theme import Theme
-from .html import render_template, visible_text
+from ...model import Book, Chapter, Part
+from ...theme import Theme
+from ..context import render_template, visible_text
 
 MIN_CHARS = 12_000   # about 25 A5 pages of Chinese: below this a chunk costs more than it saves
 MAX_CHARS = 60_000   # about 120 pages: bounds a worker's memory

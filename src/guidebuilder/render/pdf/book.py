@@ -16,20 +16,18 @@ from pathlib import Path
 
 import segno
 
-from ..errors import GuideError
-from ..model import Book
-from ..theme import Theme
+from ...errors import GuideError
+from ...model import Book
+from ...theme import Theme
+from ..layout import LaidOut
+from ..print_job import layout_job, print_stylesheets
 from .footnotes import footnotes_at_calls
-from .typeset import breakable_urls
 from .chunks import Chunk, chunk_html, page_digits, plan_chunks, whole_book
 from .layout_cache import LayoutCache
-from .pdf_furniture import (WITHOUT_FURNITURE, ChunkPages, OnePieceNeeded, check_furniture,
+from .furniture import (WITHOUT_FURNITURE, ChunkPages, OnePieceNeeded, check_furniture,
                             furniture_css, furniture_html, furniture_pages, group_pages)
-from .pdf_layout import LaidOut, LayoutJob, lay_out
-from .pdf_merge import Furniture, book_anchors, merge
+from .merge import Furniture, book_anchors, merge
 from .workers import Workers
-
-__all__ = ["RenderedPdf", "render_pdf", "lay_out_alone", "print_stylesheets", "qr_svg"]
 
 FURNITURE_PAGES = 250  # pages of furniture laid out in one document
 HTML_PER_PAGE = 1500  # characters of a chunk's HTML per page, roughly, to share out work
@@ -60,23 +58,6 @@ def for_print(book: Book) -> Book:
                                          body_html=footnotes_at_calls(chapter.article.body_html)))
         for chapter in part.chapters)) for part in book.parts)
     return replace(book, parts=parts)
-
-
-def print_stylesheets(book: Book, theme: Theme, print_mode: bool | None = None) -> tuple[Path, ...]:
-    """The theme's print stylesheets for a guide: `print.css`, then the page size's own
-    (`print-a5.css`, ...), then `print-mode.css` for a print shop."""
-    stylesheets = theme.stylesheets("print") + theme.stylesheets(f"print-{book.guide.page_size.lower()}")
-    if book.guide.print_mode if print_mode is None else print_mode:
-        stylesheets += theme.stylesheets("print-mode")
-    return tuple(stylesheets)
-
-
-def _job(html: str, book: Book, theme: Theme, root: Path, extra_css: str,
-         print_mode: bool | None = None, identity: str = "guidebuilder") -> LayoutJob:
-    return LayoutJob(breakable_urls(html), print_stylesheets(book, theme, print_mode),
-                     f"@page {{ size: {book.guide.page_size}; }}\n{extra_css}",
-                     (root / "articles").as_uri() + "/",
-                     (root / "articles", *theme.folders), identity)
 
 
 def render_pdf(book: Book, theme: Theme, root: Path, jobs: int = 1,
@@ -111,7 +92,7 @@ def _render_chunks(book: Book, theme: Theme, root: Path, chunks: list[Chunk], di
     htmls, slots = zip(*(chunk_html(theme, book, chunk, digits, qr_svg) for chunk in chunks))
     images = [tuple(root / "articles" / image for item in chunk.items if item.chapter
                     for image in item.chapter.article.images) for chunk in chunks]
-    texts = workers.run([_job(html, book, theme, root, WITHOUT_FURNITURE) for html in htmls],
+    texts = workers.run([layout_job(html, book, theme, root, WITHOUT_FURNITURE) for html in htmls],
                         images, "layout", [len(html) // HTML_PER_PAGE for html in htmls])
     kept = [_kept(chunk, text) for chunk, text in zip(chunks, texts)]
     if None in kept:
@@ -130,7 +111,7 @@ def _render_chunks(book: Book, theme: Theme, root: Path, chunks: list[Chunk], di
     furniture_jobs, leads = [], []
     for group in groups:
         pages, lead = furniture_pages(group, pages_of)
-        furniture_jobs.append(_job(furniture_html(theme, book, pages), book, theme, root,
+        furniture_jobs.append(layout_job(furniture_html(theme, book, pages), book, theme, root,
                                    furniture_css(group[0].first, lead)))
         leads.append(lead)
     furniture = workers.run(furniture_jobs, [()] * len(groups), "page furniture",
@@ -166,10 +147,3 @@ def _kept(chunk: Chunk, text: LaidOut) -> int | None:
     if page != len(text.pages) - 1 or page == 0 or abs(y1 - text.pages[page].area[1]) > 0.01:
         return None
     return page
-
-
-def lay_out_alone(html: str, book: Book, theme: Theme, root: Path, identity: str, *,
-                  print_mode: bool | None = None) -> LaidOut:
-    """Lay out a short document in one piece (a cover, an edition's own pages) with the
-    theme's print stylesheets at the guide's page size."""
-    return lay_out(_job(html, book, theme, root, "", print_mode, identity))

@@ -11,8 +11,8 @@ from ..errors import GuideError, Problem
 from ..locate import line_containing
 from ..model import Book, Edition
 from ..theme import Theme
-from .chunks import chunk_html, whole_book
-from .html import visible_text
+from .pdf.chunks import chunk_html, whole_book
+from .context import visible_text
 
 _CSS_STRING = re.compile(r"\"([^\"]*)\"|'([^']*)'")
 

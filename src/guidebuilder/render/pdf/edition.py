@@ -18,13 +18,14 @@ import unicodedata
 import pikepdf
 from PIL import Image, ImageDraw, ImageFont
 
-from .. import fonts
-from ..errors import GuideError
-from ..model import Book, Edition
-from ..theme import Theme
-from .html import render_template, visible_text
-from .pdf import RenderedPdf, lay_out_alone
-from .pdf_merge import draw_on_page
+from ... import fonts
+from ...errors import GuideError
+from ...model import Book, Edition
+from ...theme import Theme
+from ..context import render_template, visible_text
+from ..print_job import lay_out_alone
+from .book import RenderedPdf
+from .merge import draw_on_page
 
 PAGE_MM = {"A4": (210, 297), "A5": (148, 210), "Letter": (215.9, 279.4)}
 WATERMARK_DPI = 100

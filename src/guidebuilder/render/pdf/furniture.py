@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..errors import GuideError
-from ..model import Book, Chapter, Part
-from ..theme import Theme
+from ...errors import GuideError
+from ...model import Book, Chapter, Part
+from ...theme import Theme
 from .chunks import Chunk, PageRefs
-from .html import render_template
-from .pdf_layout import LaidOut
+from ..context import render_template
+from ..layout import LaidOut
 
 MARGIN_BOXES = ("top-left-corner", "top-left", "top-center", "top-right", "top-right-corner",
                 "right-top", "right-middle", "right-bottom", "bottom-right-corner",

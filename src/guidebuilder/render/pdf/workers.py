@@ -17,7 +17,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from .layout_cache import LayoutCache
-from .pdf_layout import LaidOut, LayoutJob, lay_out
+from ..layout import LaidOut, LayoutJob, lay_out
 
 PARENT_POLL_SECONDS = 0.5
 PARALLEL_FROM = 150  # pages to lay out: below this, starting workers costs more than it saves

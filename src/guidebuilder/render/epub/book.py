@@ -20,15 +20,15 @@ from pathlib import Path
 
 from ebooklib import epub
 
-from .. import fonts
-from ..errors import GuideError
-from ..reader import read_regular
-from ..svg import SvgRefused, clean_svg
-from ..model import Article, Book, Chapter, Edition, Part
-from ..theme import Theme
-from .cover import cover_image
-from .html import render_template, subject, visible_text
-from .pdf_layout import MAX_RESOURCE_BYTES
+from ... import fonts
+from ...errors import GuideError
+from ...reader import read_regular
+from ...svg import SvgRefused, clean_svg
+from ...model import Article, Book, Chapter, Edition, Part
+from ...theme import Theme
+from ..cover import cover_image
+from ..context import render_template, subject, visible_text
+from ..layout import MAX_RESOURCE_BYTES
 
 STYLESHEET = "style/book.css"
 _IMG_SRC = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]+)(")')
