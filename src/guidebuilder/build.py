@@ -17,10 +17,8 @@ from .manifest import manifest
 from .proof import proof_book
 from .model import Book, Corpus, Edition, Guide
 from .reader import read_corpus
-from .render import Request, renderer
+from .render import Request, default_jobs, renderer
 from .render.glyph_check import check_text
-from .render.pdf.layout_cache import LayoutCache
-from .render.pdf.workers import default_jobs
 from .render.template_check import check_templates
 from .render.typeset import normalizes_punctuation, typeset_book
 from .theme import Theme, load_theme
@@ -184,12 +182,12 @@ def build(root: Path, names: list[str], formats: list[str], out: Path,
     if strict and warnings:
         raise GuideError([Problem(p.message, p.path, p.line) for p in warnings])
     outputs = []
-    layout_cache = LayoutCache(cache_folder(root)) if cache else None
     jobs = jobs or default_jobs()
     with StagedFiles() as staged:
         for plan in plans:
             book = plan.book
-            request = Request(book, plan.theme, plan.clients, root, jobs, layout_cache)
+            request = Request(book, plan.theme, plan.clients, root, jobs,
+                              cache_folder(root) if cache else None)
             for fmt in formats:
                 for rendered in renderer(fmt)(request):
                     client, data = rendered.client, rendered.data
@@ -205,6 +203,4 @@ def build(root: Path, names: list[str], formats: list[str], out: Path,
                     # them now, or fifty client editions hold fifty layouts (1.8 GB, not 0.4)
                     gc.collect()
         staged.commit()
-    if layout_cache:
-        layout_cache.prune()
     return outputs, warnings

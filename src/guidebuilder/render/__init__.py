@@ -8,6 +8,7 @@ and name it in RENDERERS."""
 from __future__ import annotations
 
 import importlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
@@ -15,7 +16,6 @@ from typing import TYPE_CHECKING, Callable, Iterator
 if TYPE_CHECKING:
     from ..model import Book, Edition
     from ..theme import Theme
-    from .pdf.layout_cache import LayoutCache
 
 RENDERERS = {"pdf": "pdf", "epub": "epub"}
 """Output format (the file extension, and `--format`) -> the subpackage that renders it.
@@ -26,14 +26,15 @@ FORMATS = tuple(RENDERERS)
 @dataclass(frozen=True)
 class Request:
     """One guide to render: its book and theme, the editions to make (None is the firm's own),
-    and how: the project folder, the cores to use and the layout cache (None: no cache)."""
+    and how: the project folder, the cores to use, and the folder where a renderer keeps
+    what it may reuse in the next build (None: reuse nothing)."""
 
     book: Book
     theme: Theme
     clients: tuple[Edition | None, ...]
     root: Path
     jobs: int = 1
-    cache: LayoutCache | None = None
+    cache_folder: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -47,3 +48,8 @@ class Rendered:
 
 def renderer(fmt: str) -> Callable[[Request], Iterator[Rendered]]:
     return importlib.import_module(f"{__name__}.{RENDERERS[fmt]}").render
+
+
+def default_jobs() -> int:
+    """The cores this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1

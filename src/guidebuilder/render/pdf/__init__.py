@@ -1,5 +1,6 @@
 """The PDF renderer: the book laid out once (`book`), then each client edition made from that
-layout (`edition`)."""
+layout (`edition`). Both are imported when a PDF is rendered, not before: they load WeasyPrint,
+which a build of the EPUB alone does not need."""
 
 from __future__ import annotations
 
@@ -7,16 +8,20 @@ import logging
 from typing import Iterator
 
 from .. import Rendered, Request
-from .book import RenderedPdf, render_pdf
-from .edition import render_edition_pdf
 
-__all__ = ["render", "RenderedPdf", "render_pdf"]
 log = logging.getLogger("guidebuilder")
 
 
 def render(request: Request) -> Iterator[Rendered]:
+    from .book import render_pdf
+    from .edition import render_edition_pdf
+    from .layout_cache import LayoutCache
+
     book, theme, root = request.book, request.theme, request.root
-    base = render_pdf(book, theme, root, request.jobs, request.cache)
+    cache = LayoutCache(request.cache_folder) if request.cache_folder else None
+    base = render_pdf(book, theme, root, request.jobs, cache)
+    if cache:
+        cache.prune()
     log.info("%s: %d pages", book.guide.name, base.pages)
     for client in request.clients:
         if client is None:

@@ -10,13 +10,16 @@ over the chunk's pages.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ...errors import GuideError
 from ...model import Book, Chapter, Part
 from ...theme import Theme
 from .chunks import Chunk, PageRefs
 from ..context import render_template
-from ..layout import LaidOut
+
+if TYPE_CHECKING:
+    from ..layout import LaidOut
 
 MARGIN_BOXES = ("top-left-corner", "top-left", "top-center", "top-right", "top-right-corner",
                 "right-top", "right-middle", "right-bottom", "bottom-right-corner",

@@ -46,10 +46,6 @@ def _context() -> multiprocessing.context.BaseContext:
     return context
 
 
-def default_jobs() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-
-
 class Workers:
     """`run` lays out jobs, in worker processes when there are `jobs` > 1 cores to use."""
 
