@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 OUT    ?= build
 
-N ?= 200
+N ?= 50 200 400 1000
 # make pdf GUIDE=xinyongka-zhaiwu EDITION=huaxin ARTICLE=yuqi-houguo; make import SRC=saved/ AS_OF=2026-11-29
 GUIDE   ?=
 EDITION ?=
@@ -29,7 +29,7 @@ help:
 	@echo "make check     check every article and guide without building"
 	@echo "make list      list the guides and the article categories"
 	@echo "make test      run the test suite"
-	@echo "make bench     benchmark on a synthetic corpus (N=200 articles; make bench N=1000)"
+	@echo "make bench     benchmark against one WeasyPrint pass at N=50 200 400 1000 articles (make bench N=200)"
 	@echo "make clean     remove build/ and the layout cache (.cache/)"
 
 install: system-packages $(VENV)/.installed

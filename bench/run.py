@@ -1,9 +1,10 @@
 """`make bench`: guidebuilder against a plain WeasyPrint pass (and pandoc's EPUB, where pandoc
-is installed) on a synthetic corpus, on this machine, in one run.
+is installed) on a synthetic corpus of each size asked for, on this machine, in one run.
 
-Every measurement runs in its own process; its peak RSS is the largest sum, sampled every
-20 ms, of the resident memory of that process and all its worker processes. Prints a table
-and writes the results to JSON so runs can be compared between commits.
+Every measurement runs in its own process. Its CPU seconds are those of the process and all
+its descendants (workers, the forkserver), and its peak RSS is the largest sum of their
+resident memory, both sampled from /proc every 20 ms. Prints the tables and writes the
+results to JSON so runs can be compared between commits.
 """
 
 from __future__ import annotations
@@ -26,12 +27,21 @@ sys.path.insert(0, str(Path(__file__).parent))
 from corpus import write_corpus  # noqa: E402
 
 BIN = Path(sys.executable).parent
+TICKS = os.sysconf("SC_CLK_TCK")
+PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
+SINGLE_PASS = "WeasyPrint, one pass (baseline)"
+PANDOC = "pandoc EPUB (baseline)"
+COLD = "guidebuilder PDF, cold"
+EPUB = "guidebuilder EPUB, cold"
+REBUILD = "guidebuilder PDF, one article changed"
 
 
 @dataclass
 class Result:
     name: str
+    articles: int
     seconds: float
+    cpu_seconds: float
     peak_rss_mb: float
     output_mb: float | None = None
     pages: int | None = None
@@ -41,36 +51,42 @@ class Result:
         return self.pages / self.seconds if self.pages else None
 
 
-def tree_rss_kb(pid: int) -> int:
-    """Resident memory of a process and all its descendants, in KiB."""
+def tree_sample(pid: int) -> dict[int, tuple[float, int]]:
+    """CPU seconds so far and resident KiB of a process and each of its descendants."""
     parents: dict[int, int] = {}
-    rss: dict[int, int] = {}
+    usage: dict[int, tuple[float, int]] = {}
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
         try:
             with open(f"/proc/{entry.name}/stat") as stat:
-                parents[int(entry.name)] = int(stat.read().rsplit(")", 1)[1].split()[1])
+                fields = stat.read().rsplit(")", 1)[1].split()
             with open(f"/proc/{entry.name}/statm") as statm:
-                rss[int(entry.name)] = int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024
+                rss = int(statm.read().split()[1]) * PAGE_KB
         except (OSError, ValueError, IndexError):
             continue
+        parents[int(entry.name)] = int(fields[1])
+        usage[int(entry.name)] = ((int(fields[11]) + int(fields[12])) / TICKS, rss)
     tree, grew = {pid}, True
     while grew:
         more = {child for child, parent in parents.items() if parent in tree} - tree
         tree |= more
         grew = bool(more)
-    return sum(rss.get(p, 0) for p in tree)
+    return {p: usage[p] for p in tree if p in usage}
 
 
-def measure(name: str, command: list[str], cwd: Path, output: Path | None = None) -> Result:
+def measure(name: str, articles: int, command: list[str], cwd: Path,
+            output: Path | None = None) -> Result:
     start = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    peak = [0]
+    peak, cpu = [0], {}
 
     def sample() -> None:
         while process.poll() is None:
-            peak[0] = max(peak[0], tree_rss_kb(process.pid))
+            seen = tree_sample(process.pid)
+            peak[0] = max(peak[0], sum(rss for _, rss in seen.values()))
+            for p, (seconds, _) in seen.items():
+                cpu[p] = max(cpu.get(p, 0.0), seconds)
             time.sleep(0.02)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -81,12 +97,12 @@ def measure(name: str, command: list[str], cwd: Path, output: Path | None = None
     seconds = time.perf_counter() - start
     if process.returncode != 0:
         raise SystemExit(f"{name} failed: {stderr.decode()[-2000:]}")
-    result = Result(name, seconds, peak[0] / 1024)
+    result = Result(name, articles, seconds, sum(cpu.values()), peak[0] / 1024)
     if output is not None and output.exists():
         result.output_mb = output.stat().st_size / 2**20
         if output.suffix == ".pdf":
             result.pages = len(pypdf.PdfReader(output).pages)
-    print(f"  {name}: {seconds:.1f} s", file=sys.stderr, flush=True)
+    print(f"  {name}: {seconds:.1f} s, {result.cpu_seconds:.1f} CPU s", file=sys.stderr, flush=True)
     return result
 
 
@@ -113,77 +129,107 @@ def baseline_html(root: Path, work: Path) -> list[str]:
     return [arg for sheet in sheets for arg in ("-s", sheet)]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--articles", type=int, default=200)
-    parser.add_argument("--editions", type=int, default=50)
-    parser.add_argument("--out", type=Path, default=Path("build/bench"))
-    args = parser.parse_args()
-    work = args.out.resolve()
-    shutil.rmtree(work, ignore_errors=True)
-    root = write_corpus(work / "project", args.articles)
-    guides = root / "guides"
-    editions = (guides / "bench.yml").read_text(encoding="utf-8") + "editions:\n" + "".join(
-        f"  - client: 客户{i:02d}有限公司\n    slug: e{i:02d}\n" for i in range(1, args.editions + 1))
-    (guides / "bench-editions.yml").write_text(editions.replace("基准测试指南", "基准测试指南(客户版)"),
-                                               encoding="utf-8")
+def bench_size(articles: int, editions: int, work: Path, extra: bool) -> list[Result]:
+    """The baselines and guidebuilder's cold builds for one corpus size; with `extra`, also
+    the rebuild after one article changed and the client editions."""
+    work.mkdir(parents=True)
+    root = write_corpus(work / "project", articles)
     tool = [str(BIN / "guidebuilder"), "--root", str(root), "build"]
     out = root / "build"
-    print(f"{args.articles} articles, {args.editions} editions, in {work}", file=sys.stderr)
-
-    results = [measure("WeasyPrint, one pass (baseline)",
+    print(f"{articles} articles, in {work}", file=sys.stderr)
+    results = [measure(SINGLE_PASS, articles,
                        [str(BIN / "weasyprint"), *baseline_html(root, work), "-u",
                         (root / "articles").as_uri() + "/", str(work / "book.html"),
                         str(work / "baseline.pdf")], root, work / "baseline.pdf")]
     if shutil.which("pandoc"):
         sources = sorted(str(p) for p in (root / "articles").glob("*/*.md"))
-        results.append(measure("pandoc EPUB (baseline)",
+        results.append(measure(PANDOC, articles,
                                ["pandoc", "-o", str(work / "pandoc.epub"), "--metadata",
                                 "title=基准测试指南", *sources], root, work / "pandoc.epub"))
-    results.append(measure("guidebuilder PDF, cold", [*tool, "bench"], root, out / "bench.pdf"))
-    results.append(measure("guidebuilder EPUB, cold", [*tool, "bench", "--format", "epub"], root,
+    results.append(measure(COLD, articles, [*tool, "bench"], root, out / "bench.pdf"))
+    results.append(measure(EPUB, articles, [*tool, "bench", "--format", "epub"], root,
                            out / "bench.epub"))
+    if not extra:
+        return results
     changed = sorted((root / "articles").glob("*/a00007.md"))[0]
     changed.write_text(changed.read_text(encoding="utf-8") + "\n补充一段新的说明。\n", encoding="utf-8")
-    results.append(measure("guidebuilder PDF, one article changed", [*tool, "bench"], root,
-                           out / "bench.pdf"))
+    results.append(measure(REBUILD, articles, [*tool, "bench"], root, out / "bench.pdf"))
+    guides = root / "guides"
+    (guides / "bench-editions.yml").write_text(
+        (guides / "bench.yml").read_text(encoding="utf-8").replace("基准测试指南", "基准测试指南(客户版)")
+        + "editions:\n" + "".join(f"  - client: 客户{i:02d}有限公司\n    slug: e{i:02d}\n"
+                                   for i in range(1, editions + 1)), encoding="utf-8")
     # both edition runs without the cache, so that they compare like with like
-    results.append(measure("guidebuilder PDF, one client edition (no cache)",
+    results.append(measure("guidebuilder PDF, one client edition (no cache)", articles,
                            [*tool, "bench-editions", "--edition", "e01", "--no-cache"], root,
                            out / "bench-editions-e01.pdf"))
-    results.append(measure(f"guidebuilder PDF, firm + {args.editions} client editions (no cache)",
-                           [*tool, "bench-editions", "--no-cache"], root,
+    results.append(measure(f"guidebuilder PDF, firm + {editions} client editions (no cache)",
+                           articles, [*tool, "bench-editions", "--no-cache"], root,
                            out / "bench-editions-e01.pdf"))
-    report(results, args, work)
+    return results
 
 
-def report(results: list[Result], args, work: Path) -> None:
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--articles", type=int, nargs="+", default=[50, 200, 400, 1000],
+                        help="corpus sizes; the rebuild and edition runs use the largest")
+    parser.add_argument("--editions", type=int, default=50)
+    parser.add_argument("--out", type=Path, default=Path("build/bench"))
+    args = parser.parse_args()
+    work = args.out.resolve()
+    shutil.rmtree(work, ignore_errors=True)
+    sizes = sorted(set(args.articles))
+    results = [r for n in sizes
+               for r in bench_size(n, args.editions, work / f"n{n}", n == sizes[-1])]
+    report(results, sizes, args.editions, work)
+
+
+def _ratio(a: Result | None, b: Result | None, field: str) -> float | None:
+    return getattr(a, field) / getattr(b, field) if a and b else None
+
+
+def report(results: list[Result], sizes: list[int], editions: int, work: Path) -> None:
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-    print(f"\n{args.articles} articles on {machine}\n")
-    print("| run | wall (s) | pages | pages/s | peak RSS (MB) | output (MB) |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    print(f"\n{machine}\n")
+    print("| articles | run | wall (s) | CPU (s) | pages | pages/s | peak RSS (MB) | output (MB) |")
+    print("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for r in results:
         pps = f"{r.pages_per_second:.1f}" if r.pages_per_second else "–"
         size = f"{r.output_mb:.1f}" if r.output_mb is not None else "–"
-        print(f"| {r.name} | {r.seconds:.1f} | {r.pages or '–'} | {pps} | {r.peak_rss_mb:.0f} | {size} |")
-    by = {r.name: r for r in results}
-    base, cold = results[0], by["guidebuilder PDF, cold"]
-    checks = [
-        ("PDF build ≤ 0.6 × baseline", cold.seconds / base.seconds, 0.6),
-        ("PDF peak RSS ≤ 1 GB", cold.peak_rss_mb / 1024, 1.0),
-        ("PDF size ≤ 1.15 × baseline", (cold.output_mb or 0) / (base.output_mb or 1), 1.15),
-        ("rebuild ≤ 20 % of cold", by["guidebuilder PDF, one article changed"].seconds / cold.seconds, 0.2),
-        (f"{args.editions} editions ≤ 2 × one edition",
-         by[f"guidebuilder PDF, firm + {args.editions} client editions (no cache)"].seconds
-         / by["guidebuilder PDF, one client edition (no cache)"].seconds, 2.0),
+        print(f"| {r.articles} | {r.name} | {r.seconds:.1f} | {r.cpu_seconds:.1f} | "
+              f"{r.pages or '–'} | {pps} | {r.peak_rss_mb:.0f} | {size} |")
+    by = {(r.articles, r.name): r for r in results}
+    print("\n| articles | pages | single pass wall / CPU (s) | guidebuilder wall / CPU (s) "
+          "| wall ratio | CPU ratio | EPUB ÷ pandoc |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    checks = []
+    for n in sizes:
+        base, cold = by[n, SINGLE_PASS], by[n, COLD]
+        wall, cpu = _ratio(cold, base, "seconds"), _ratio(cold, base, "cpu_seconds")
+        epub = _ratio(by.get((n, EPUB)), by.get((n, PANDOC)), "seconds")
+        print(f"| {n} | {cold.pages} | {base.seconds:.1f} / {base.cpu_seconds:.1f} | "
+              f"{cold.seconds:.1f} / {cold.cpu_seconds:.1f} | {wall:.2f} | {cpu:.2f} | "
+              f"{'–' if epub is None else f'{epub:.2f}'} |")
+        checks.append((f"N={n}: PDF CPU seconds ≤ 1.1 × single pass", cpu, 1.1))
+        checks.append((f"N={n}: PDF wall ≤ {1.0 if n < 200 else 0.6} × single pass", wall,
+                       1.0 if n < 200 else 0.6))
+        if n == 200 and epub is not None:
+            checks.append(("N=200: EPUB ≤ pandoc", epub, 1.0))
+    largest = sizes[-1]
+    cold = by[largest, COLD]
+    checks += [
+        (f"N={largest}: PDF peak RSS ≤ 1 GB", cold.peak_rss_mb / 1024, 1.0),
+        (f"N={largest}: PDF size ≤ 1.15 × single pass",
+         (cold.output_mb or 0) / (by[largest, SINGLE_PASS].output_mb or 1), 1.15),
+        (f"N={largest}: rebuild ≤ 10 % of cold", by[largest, REBUILD].seconds / cold.seconds, 0.1),
+        (f"N={largest}: {editions} editions ≤ 2 × one edition",
+         by[largest, f"guidebuilder PDF, firm + {editions} client editions (no cache)"].seconds
+         / by[largest, "guidebuilder PDF, one client edition (no cache)"].seconds, 2.0),
     ]
-    if "pandoc EPUB (baseline)" in by:
-        checks.append(("EPUB ≤ pandoc", by["guidebuilder EPUB, cold"].seconds
-                       / by["pandoc EPUB (baseline)"].seconds, 1.0))
     print("\n| target | measured | limit | met |\n| --- | ---: | ---: | --- |")
     for name, value, limit in checks:
         print(f"| {name} | {value:.2f} | {limit} | {'yes' if value <= limit else 'no'} |")
-    record = {"articles": args.articles, "editions": args.editions, "machine": machine,
+    record = {"sizes": sizes, "editions": editions, "machine": machine,
               "results": [asdict(r) | {"pages_per_second": r.pages_per_second} for r in results],
               "targets": [{"target": n, "measured": v, "limit": lim, "met": v <= lim}
                           for n, v, lim in checks]}
