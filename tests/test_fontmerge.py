@@ -14,6 +14,8 @@ import pytest
 import weasyprint
 from PIL import Image, ImageChops
 
+from guidebuilder.errors import GuideError
+from guidebuilder.render.font_placeholders import placeholder_fonts
 from guidebuilder.render.pdf import fontmerge
 from guidebuilder.render.pdf.fontmerge import merge_font_subsets
 
@@ -57,6 +59,14 @@ def concatenate(chunks: list[bytes], merge: bool) -> bytes:
 @pytest.fixture(scope="module")
 def naive(chunks) -> bytes:
     return concatenate(chunks, merge=False)
+
+
+@pytest.fixture(scope="module")
+def placeholder_chunks() -> list[bytes]:
+    """The same chunks with placeholder font programs, as the book's chunks are laid out."""
+    with placeholder_fonts(True):
+        return [chunk(f"第一章{FIRST_ONLY[0]}", "".join(FIRST_ONLY)),
+                chunk(f"第二章{SECOND_ONLY[0]}", "".join(SECOND_ONLY))]
 
 
 @pytest.fixture(scope="module")
@@ -153,3 +163,18 @@ def test_fonts_not_installed_are_left_alone(chunks, naive, monkeypatch, caplog):
     out = io.BytesIO()
     pdf.save(out, deterministic_id=True)
     assert out.getvalue() == naive
+
+
+def test_chunks_with_placeholder_fonts_merge_into_the_same_file(chunks, placeholder_chunks, merged):
+    sizes = [len(data) for data in placeholder_chunks]
+    assert all(size < len(data) / 4 for size, data in zip(sizes, chunks))  # no real subsets
+    assert concatenate(placeholder_chunks, merge=True) == merged
+
+
+def test_a_placeholder_font_that_cannot_be_merged_is_an_error(placeholder_chunks, monkeypatch):
+    monkeypatch.setattr(fontmerge, "_original", lambda postscript_name, version: None)
+    pdf = pikepdf.new()
+    for data in placeholder_chunks:
+        pdf.pages.extend(pikepdf.open(io.BytesIO(data)).pages)
+    with pytest.raises(GuideError, match="is not installed here"):
+        merge_font_subsets(pdf)

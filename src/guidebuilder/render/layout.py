@@ -31,10 +31,11 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from ..svg import SvgRefused, clean_svg
 from . import cjk_justify
+from .font_placeholders import placeholder_fonts
 
-LAYOUT_VERSION = "2"
+LAYOUT_VERSION = "3"
 """Changes when guidebuilder lays out the same input differently (cached layouts are then
-stale): 2 = inter-character justification."""
+stale): 2 = inter-character justification, 3 = placeholder fonts."""
 
 Box = tuple[float, float, float, float]  # x1, y1, x2, y2 in CSS px from the page's top left
 
@@ -141,6 +142,9 @@ class LayoutJob:
     base_url: str
     allowed: tuple[Path, ...]  # the folders the HTML may load files from
     identity: str  # makes the PDF's file identifier
+    merged: bool = False
+    """Put into a book whose fonts are re-subset (pdf.fontmerge): fonts are embedded as
+    placeholders (font_placeholders)."""
 
     def digest(self, files: tuple[Path, ...] = ()) -> str:
         """A key for everything that decides the output: the inputs, the stylesheets' and the
@@ -149,7 +153,7 @@ class LayoutJob:
         its own bytes are all of it."""
         h = hashlib.sha256()
         for part in (weasyprint.__version__, LAYOUT_VERSION, self.html, self.extra_css, self.base_url,
-                     self.identity):
+                     self.identity, str(self.merged)):
             h.update(part.encode())
             h.update(b"\0")
         for path in (*self.stylesheets, *files, *self._theme_files()):
@@ -243,7 +247,8 @@ def lay_out(job: LayoutJob) -> LaidOut:
                                    url_fetcher=fetcher).render(stylesheets=css)
         output = io.BytesIO()
         identifier = hashlib.sha256(job.identity.encode()).hexdigest()[:32]
-        document.write_pdf(output, pdf_identifier=identifier.encode())
+        with placeholder_fonts(job.merged):
+            document.write_pdf(output, pdf_identifier=identifier.encode())
     messages.extend(layout_messages)
     anchors: dict[str, tuple[int, Box]] = {}
     pages, bookmarks, links = [], [], []

@@ -92,7 +92,8 @@ def _render_chunks(book: Book, theme: Theme, root: Path, chunks: list[Chunk], di
     htmls, slots = zip(*(chunk_html(theme, book, chunk, digits, qr_svg) for chunk in chunks))
     images = [tuple(root / "articles" / image for item in chunk.items if item.chapter
                     for image in item.chapter.article.images) for chunk in chunks]
-    texts = workers.run([layout_job(html, book, theme, root, WITHOUT_FURNITURE) for html in htmls],
+    texts = workers.run([layout_job(html, book, theme, root, WITHOUT_FURNITURE, merged=True)
+                         for html in htmls],
                         images, "layout", [len(html) // HTML_PER_PAGE for html in htmls])
     kept = [_kept(chunk, text) for chunk, text in zip(chunks, texts)]
     if None in kept:
@@ -112,7 +113,7 @@ def _render_chunks(book: Book, theme: Theme, root: Path, chunks: list[Chunk], di
     for group in groups:
         pages, lead = furniture_pages(group, pages_of)
         furniture_jobs.append(layout_job(furniture_html(theme, book, pages), book, theme, root,
-                                   furniture_css(group[0].first, lead)))
+                                         furniture_css(group[0].first, lead), merged=True))
         leads.append(lead)
     furniture = workers.run(furniture_jobs, [()] * len(groups), "page furniture",
                             [sum(c.kept for c in group) for group in groups])

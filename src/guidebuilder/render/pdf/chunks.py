@@ -20,8 +20,10 @@ from ...model import Book, Chapter, Part
 from ...theme import Theme
 from ..context import render_template, visible_text
 
-MIN_CHARS = 12_000   # about 25 A5 pages of Chinese: below this a chunk costs more than it saves
+MIN_CHARS = 20_000   # about 40 A5 pages of Chinese: below this a chunk costs more than it saves
 MAX_CHARS = 60_000   # about 120 pages: bounds a worker's memory
+FRONT_CHARS = 2_000  # the cover, title and copyright pages, counted as text
+TOC_CHARS = 60       # what one article adds to the contents
 CUT_ONE_IN = 6       # inside a part, about one article in six ends a chunk
 
 
@@ -76,25 +78,33 @@ def _ends_chunk(chapter: Chapter) -> bool:
 
 
 def plan_chunks(book: Book) -> list[Chunk]:
-    """The book's chunks, in order; the same book always gives the same chunks."""
+    """The book's chunks, in order; the same book always gives the same chunks.
+
+    A chunk ends once it holds MIN_CHARS of text, before a part opener, the appendix, or an
+    article that follows one of the articles chosen to end chunks; or before it would grow past
+    MAX_CHARS. So a short book is a few chunks (each costs a document's set-up), and a long
+    one is cut at the same articles whatever is edited around them."""
     groups: list[list[Item]] = [[]]
-    fronts = [True]
-    for number, part in enumerate(book.parts, start=1):
-        groups.append([Item("part", part, number)])
-        fronts.append(False)
-        size = 0
-        for chapter in part.chapters:
-            if size >= MAX_CHARS or (size >= MIN_CHARS and groups[-1][-1].kind == "article"
-                                     and _ends_chunk(groups[-1][-1].chapter)):
+    size = FRONT_CHARS + TOC_CHARS * len(book.chapters)
+
+    def add(item: Item, weight: int, may_cut: bool) -> None:
+        nonlocal size
+        if groups[-1] or size:
+            if size >= MAX_CHARS or (size >= MIN_CHARS and may_cut):
                 groups.append([])
-                fronts.append(False)
                 size = 0
-            groups[-1].append(Item("article", part, number, chapter))
-            size += _weight(chapter)
-    groups.append([Item("appendix")])
-    fronts.append(False)
-    return [Chunk(tuple(items), front, groups[i + 1][0].kind if i + 1 < len(groups) else None)
-            for i, (items, front) in enumerate(zip(groups, fronts))]
+        groups[-1].append(item)
+        size += weight
+
+    for number, part in enumerate(book.parts, start=1):
+        add(Item("part", part, number), 0, True)
+        for chapter in part.chapters:
+            last = groups[-1][-1] if groups[-1] else None
+            add(Item("article", part, number, chapter), _weight(chapter),
+                last is not None and last.kind == "article" and _ends_chunk(last.chapter))
+    add(Item("appendix"), TOC_CHARS * len(book.chapters), True)
+    return [Chunk(tuple(items), i == 0, groups[i + 1][0].kind if i + 1 < len(groups) else None)
+            for i, items in enumerate(groups)]
 
 
 def whole_book(book: Book) -> Chunk:

@@ -3,7 +3,9 @@
 Every WeasyPrint chunk embeds its own subset of the same fonts. WeasyPrint subsets with
 HarfBuzz's RETAIN_GIDS, so the CIDs in every chunk's content streams are the original font's
 glyph ids: re-subsetting the original font with the union of the glyphs lets all chunks share
-one font program without rewriting any content stream.
+one font program without rewriting any content stream. Chunks may embed placeholders instead
+of subsets (render/font_placeholders.py); every one of them is replaced here, or the merge
+fails: a placeholder cannot draw the text.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ import pikepdf
 import uharfbuzz as hb
 from fontTools.ttLib import TTFont
 from pikepdf import Array, Dictionary, Name, Stream
+
+from ...errors import GuideError
 
 LOGGER = logging.getLogger(__name__)
 
@@ -72,6 +76,10 @@ def merge_font_subsets(pdf: pikepdf.Pdf) -> int:
             if (names := _names(font_file)) is None:
                 continue
             if (face := _original(*names)) is None:
+                if _is_placeholder(font):
+                    raise GuideError(f"font {names[0]} was laid out but is not installed here "
+                                     "(or not the same version): install the same fonts "
+                                     "('make install') where the book is put together")
                 not_installed.add(names[0])
             else:
                 copies.setdefault(face, []).append(font)
@@ -157,6 +165,16 @@ def _font_file(font: pikepdf.Object) -> Stream | None:
     return font_file if isinstance(font_file, Stream) else None
 
 
+def _is_placeholder(font: Dictionary) -> bool:
+    """Whether the font's embedded program lacks glyphs its text uses (a placeholder)."""
+    try:
+        program = TTFont(io.BytesIO(_font_file(font).read_bytes()), lazy=True)
+        glyphs = program["maxp"].numGlyphs
+    except Exception:
+        return False
+    return max(_widths(font), default=0) >= glyphs
+
+
 def _names(font_file: Stream) -> tuple[str, str | None] | None:
     """PostScript name and version string of an embedded font program."""
     try:
@@ -202,7 +220,8 @@ def _installed() -> dict[str, list[Face]]:
 def _merge_face(pdf: pikepdf.Pdf, face: Face, copies: list[Dictionary],
                 ) -> dict[tuple[int, int], Dictionary]:
     """New font dictionaries sharing one new subset of `face`, by the replaced copies' objgen."""
-    if len(copies) == 1:
+    placeholders = any(_is_placeholder(font) for font in copies)
+    if len(copies) == 1 and not placeholders:
         return {}
     variants: dict[tuple[object, ...], list[_Variant]] = {}
     for font in copies:
@@ -219,7 +238,9 @@ def _merge_face(pdf: pikepdf.Pdf, face: Face, copies: list[Dictionary],
     has_missing_glyphs = any(font.get("/Encoding") != Name("/Identity-H") for font in copies)
     try:
         program = _subset(face, glyphs, has_missing_glyphs)
-    except Exception:
+    except Exception as exc:
+        if placeholders:
+            raise GuideError(f"HarfBuzz could not subset the font {face[0]}: {exc}") from None
         LOGGER.warning("HarfBuzz could not subset %s: its subsets are left unmerged", face,
                        exc_info=True)
         return {}
