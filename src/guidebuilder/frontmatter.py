@@ -30,6 +30,18 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
+def _parse(text: str) -> tuple[yaml.Node | None, Any]:
+    """The document's node tree (with the marks the messages need) and its value, parsed once.
+    (Not libyaml's parser: its end marks of multi-line scalars differ, and continued_item
+    reads them.)"""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        return node, None if node is None else loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
 @dataclass(frozen=True)
 class Located:
     """A parsed YAML mapping with the line of every key (and of every list item under a key)."""
@@ -47,8 +59,7 @@ class Located:
 def parse_yaml_mapping(text: str, path: Path, first_line: int = 1) -> Located:
     """Parse YAML text that must be a mapping; `first_line` is the file line the text starts on."""
     try:
-        node = yaml.compose(text, Loader=_Loader)
-        data = yaml.load(text, Loader=_Loader)
+        node, data = _parse(text)
     except yaml.MarkedYAMLError as exc:
         mistake = explain(exc, text)
         raise GuideError(f"invalid YAML: {mistake.message}", path,

@@ -233,22 +233,26 @@ def _emit(text: _Text, keep_last: bool) -> str:
     urls = _long_urls(text.text) if "/" in text.text or "@" in text.text else {}
     if not halts and keep_from is None and not urls:
         return html.escape(text.text, quote=False)
+    source = text.text
     url_ends = set(urls.values())
+    end = len(source.rstrip())
+    keep_end = end if keep_from is not None else None
+    cuts = sorted({0, len(source), *urls, *url_ends, *halts, *(h + 1 for h in halts),
+                   *((keep_from, end) if keep_from is not None else ())})
     out = []
-    for i, char in enumerate(text.text):
-        if i in url_ends:
+    for start, stop in zip(cuts, cuts[1:] + [None]):
+        if start in url_ends:
             out.append("</span>")
-        if i in urls:
+        if start == keep_end:
+            out.append("</span>")
+        if stop is None:
+            break
+        if start in urls:
             out.append('<span class="gb-url">')
-        if i == keep_from:
+        if start == keep_from:
             out.append('<span class="gb-nobreak">')
-        escaped = html.escape(char, quote=False)
-        out.append(f'<span class="gb-halt">{escaped}</span>' if i in halts else escaped)
-    if len(text.text) in url_ends:
-        out.append("</span>")
-    if keep_from is not None:
-        end = len(text.text.rstrip())
-        out.insert(len(out) - (len(text.text) - end), "</span>")
+        escaped = html.escape(source[start:stop], quote=False)
+        out.append(f'<span class="gb-halt">{escaped}</span>' if start in halts else escaped)
     return "".join(out)
 
 
