@@ -1,26 +1,40 @@
-"""The e-book's cover image: the guide's own, or the theme's printed cover made into a PNG."""
+"""The e-book's cover image: the guide's own, or the theme's printed cover made into a PNG.
+
+The printed cover is laid out and drawn in a layout process (`processes`) while the e-book's
+documents are made, so an e-book build neither waits for it nor imports WeasyPrint itself."""
 
 from __future__ import annotations
 
 import io
 import mimetypes
+from dataclasses import dataclass
 from pathlib import Path
-
-import pypdfium2
+from typing import Callable
 
 from ..errors import GuideError
 from ..model import Book, Edition
 from ..theme import Theme
 from .context import render_template
-from .print_job import lay_out_alone
+from .layout_job import LayoutJob
+from .print_job import layout_job
+from .processes import layout_pool
 
 COVER_HEIGHT_PX = 2000
 COVER_TYPES = {"image/png", "image/jpeg"}
 
 
-def cover_image(book: Book, theme: Theme, root: Path,
-                client: Edition | None = None) -> tuple[str, bytes, list[str]]:
-    """(file name, bytes, WeasyPrint warnings) of the cover image."""
+@dataclass(frozen=True)
+class PendingCover:
+    """A cover image being made: its file name now, its bytes and WeasyPrint's warnings from
+    `result()`, which waits for them; `close()` stops whatever is still making it."""
+
+    name: str
+    result: Callable[[], tuple[bytes, list[str]]]
+    close: Callable[[], None] = lambda: None
+
+
+def start_cover_image(book: Book, theme: Theme, root: Path,
+                      client: Edition | None = None) -> PendingCover:
     guide = book.guide
     if guide.cover is not None and client is None:
         path = guide.cover if guide.cover.is_absolute() else root / guide.cover
@@ -28,16 +42,30 @@ def cover_image(book: Book, theme: Theme, root: Path,
         if kind not in COVER_TYPES or not path.is_file():
             raise GuideError(f"cover '{guide.cover}' must be an existing PNG or JPEG file",
                              guide.path, guide.line("cover"))
-        return f"images/cover{path.suffix.lower()}", path.read_bytes(), []
+        image = path.read_bytes()
+        return PendingCover(f"images/cover{path.suffix.lower()}", lambda: (image, []))
     html = render_template(theme, "cover_page.html", book, client=client)
-    laid_out = lay_out_alone(html, book, theme, root, "cover", print_mode=False)
+    job = layout_job(html, book, theme, root, "", print_mode=False, identity="cover")
+    pool = layout_pool(1)
+    future = pool.submit(drawn_cover, job)
+
+    return PendingCover("images/cover.png", future.result,
+                        lambda: pool.shutdown(wait=False, cancel_futures=True))
+
+
+def drawn_cover(job: LayoutJob) -> tuple[bytes, list[str]]:
+    """The first page of the laid-out cover as a PNG COVER_HEIGHT_PX high."""
+    import pypdfium2
+
+    from .layout import lay_out
+
+    laid_out = lay_out(job)
     document = pypdfium2.PdfDocument(laid_out.pdf)
     try:
         page = document[0]
-        scale = COVER_HEIGHT_PX / page.get_height()
-        image = page.render(scale=scale).to_pil().convert("RGB")
+        image = page.render(scale=COVER_HEIGHT_PX / page.get_height()).to_pil().convert("RGB")
     finally:
         document.close()
     output = io.BytesIO()
     image.save(output, format="PNG")
-    return "images/cover.png", output.getvalue(), list(laid_out.warnings)
+    return output.getvalue(), list(laid_out.warnings)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..model import Book
 from ..theme import Theme
-from .layout import LaidOut, LayoutJob, lay_out
+from .layout_job import LaidOut, LayoutJob
 from .typeset import breakable_urls
 
 
@@ -34,4 +34,6 @@ def lay_out_alone(html: str, book: Book, theme: Theme, root: Path, identity: str
                   print_mode: bool | None = None) -> LaidOut:
     """Lay out a short document in one piece (a cover, an edition's own pages) with the
     theme's print stylesheets at the guide's page size."""
+    from .layout import lay_out
+
     return lay_out(layout_job(html, book, theme, root, "", print_mode, identity))

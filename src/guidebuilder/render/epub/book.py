@@ -26,9 +26,9 @@ from ...reader import read_regular
 from ...svg import SvgRefused, clean_svg
 from ...model import Article, Book, Chapter, Edition, Part
 from ...theme import Theme
-from ..cover import cover_image
+from ..cover import PendingCover, start_cover_image
 from ..context import render_template, subject, visible_text
-from ..layout import MAX_RESOURCE_BYTES
+from ..layout_job import MAX_RESOURCE_BYTES
 
 STYLESHEET = "style/book.css"
 _IMG_SRC = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]+)(")')
@@ -180,16 +180,27 @@ def _chapter_body(theme: Theme, book: Book, chapter: Chapter, names: dict[str, s
 
 
 def render_epub(book: Book, theme: Theme, root: Path, client: Edition | None = None) -> RenderedEpub:
-    """The EPUB in memory, with warnings. Nothing is written here."""
-    guide = book.guide
+    """The EPUB in memory, with warnings. Nothing is written here. The cover image is made in
+    another process meanwhile."""
     images = sorted({image for chapter in book.chapters for image in chapter.article.images})
     described = not any(_UNDESCRIBED_IMAGE.search(c.article.body_html) for c in book.chapters)
     ebook = epub.EpubBook()
     _metadata(ebook, book, has_images=bool(images), described=described, client=client)
 
-    cover_name, cover_data, warnings = cover_image(book, theme, root, client)
-    ebook.set_cover(cover_name, cover_data, create_page=False)
+    cover = start_cover_image(book, theme, root, client)
+    try:
+        return _epub(book, theme, root, client, ebook, cover)
+    finally:
+        cover.close()
 
+
+def _epub(book: Book, theme: Theme, root: Path, client: Edition | None, ebook: epub.EpubBook,
+          cover: PendingCover) -> RenderedEpub:
+    guide = book.guide
+    images = sorted({image for chapter in book.chapters for image in chapter.article.images})
+    ebook.set_cover(cover.name, b"", create_page=False)  # its bytes once they are made
+    cover_name = cover.name
+    warnings: list[str] = []
     embed = bool(theme.options.get("epub_embed_fonts"))
     kinds = ["epub", "epub-fonts"] if embed else ["epub"]
     stylesheet, loads = _loading_nothing("\n".join(
@@ -236,6 +247,9 @@ def render_epub(book: Book, theme: Theme, root: Path, client: Edition | None = N
     toc.append(epub.Link("appendix.xhtml", "文章来源", uid="appendix-sources"))
     ebook.toc = toc
     ebook.spine = spine
+    cover_data, cover_warnings = cover.result()
+    ebook.get_item_with_id("cover-img").content = cover_data
+    warnings = cover_warnings + warnings
     if embed:
         text = stylesheet + "".join(visible_text(item.content) + item.title
                                     for item in spine if isinstance(item, epub.EpubHtml))

@@ -19,7 +19,7 @@ import segno
 from ...errors import GuideError
 from ...model import Book
 from ...theme import Theme
-from ..layout import LaidOut
+from ..layout_job import LaidOut
 from ..print_job import layout_job, print_stylesheets
 from .footnotes import footnotes_at_calls
 from .chunks import Chunk, chunk_html, page_digits, plan_chunks, whole_book

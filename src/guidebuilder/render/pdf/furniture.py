@@ -19,7 +19,7 @@ from .chunks import Chunk, PageRefs
 from ..context import render_template
 
 if TYPE_CHECKING:
-    from ..layout import LaidOut
+    from ..layout_job import LaidOut
 
 MARGIN_BOXES = ("top-left-corner", "top-left", "top-center", "top-right", "top-right-corner",
                 "right-top", "right-middle", "right-bottom", "bottom-right-corner",

@@ -12,7 +12,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from ..layout import LaidOut, PageFacts, read_resource
+from ..layout_job import LaidOut, PageFacts, read_resource
 
 KEEP_DAYS = 30  # entries unused for this long are removed
 

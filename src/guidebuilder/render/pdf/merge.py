@@ -14,7 +14,7 @@ from tqdm import tqdm
 
 from .fontmerge import merge_font_subsets
 from .furniture import ChunkPages
-from ..layout import Box, LaidOut
+from ..layout_job import Box, LaidOut
 
 SCALE = 0.75  # CSS px -> PDF points
 

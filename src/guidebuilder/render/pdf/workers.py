@@ -1,49 +1,18 @@
-"""Layout jobs run on several cores, through the cache, with a progress bar.
-
-Workers are forked from a `forkserver` that has imported WeasyPrint once, so a worker starts
-without importing it again (with `spawn`, each worker spent half a second of CPU on that)
-and holds only the chunks it lays out. (Not `max_tasks_per_child`: with it, Python 3.11's
-pool can hang, gh-115634.) A worker whose parent dies (kill -9 of the build alone) notices
-within a second and exits, instead of waiting on its queue for minutes."""
+"""Layout jobs run on several cores (`processes`), through the cache, with a progress bar."""
 
 from __future__ import annotations
 
-import gc
-import multiprocessing
-import os
-import threading
-import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
 from tqdm import tqdm
 
 from .layout_cache import LayoutCache
-from ..layout import LaidOut, LayoutJob, lay_out
+from ..layout import lay_out
+from ..layout_job import LaidOut, LayoutJob
+from ..processes import layout_pool
 
-PARENT_POLL_SECONDS = 0.5
 PARALLEL_FROM = 150  # pages to lay out: below this, starting workers costs more than it saves
-
-
-def _start_worker() -> None:
-    """Run in each worker: a thread that ends the worker once the process that forked it is
-    gone (the forkserver, which ends with the build), and the imported modules frozen, so
-    that collecting a laid-out document's garbage does not walk them each time."""
-    parent = os.getppid()
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(PARENT_POLL_SECONDS)
-        os._exit(1)
-
-    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
-    gc.freeze()
-
-
-def _context() -> multiprocessing.context.BaseContext:
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([lay_out.__module__])
-    return context
 
 
 class Workers:
@@ -68,8 +37,7 @@ class Workers:
 
     def _executor(self) -> ProcessPoolExecutor:
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(
-                max_workers=self.jobs, mp_context=_context(), initializer=_start_worker)
+            self._pool = layout_pool(self.jobs)
         return self._pool
 
     def run(self, jobs: list[LayoutJob], files: list[tuple[Path, ...]], stage: str,

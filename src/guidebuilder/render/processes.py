@@ -1,0 +1,41 @@
+"""Processes that lay out, forked from a `forkserver` that has imported WeasyPrint once: a
+worker starts without importing it again (with `spawn`, each spent half a second of CPU on
+that) and holds only what it lays out. The process that asks for them need not import
+WeasyPrint at all. A worker whose build dies (kill -9 of the build alone) notices within a
+second and exits, instead of waiting on its queue for minutes."""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+
+PARENT_POLL_SECONDS = 0.5
+PRELOADED = ("guidebuilder.render.layout",)
+
+
+def layout_pool(workers: int) -> ProcessPoolExecutor:
+    """A pool of `workers` layout processes. (Not `max_tasks_per_child`: with it, Python
+    3.11's pool can hang, gh-115634.)"""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(list(PRELOADED))
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                               initializer=_start_worker)
+
+
+def _start_worker() -> None:
+    """Run in each worker: a thread that ends the worker once the process that forked it is
+    gone (the forkserver, which ends with the build), and the imported modules frozen, so
+    that collecting a laid-out document's garbage does not walk them each time."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_POLL_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+    gc.freeze()
