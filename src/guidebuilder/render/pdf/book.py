@@ -29,7 +29,12 @@ from .furniture import (WITHOUT_FURNITURE, ChunkPages, OnePieceNeeded, check_fur
 from .merge import Furniture, book_anchors, merge
 from .workers import Workers
 
-FURNITURE_PAGES = 250  # pages of furniture laid out in one document
+FURNITURE_PAGES = 250  # pages of furniture laid out in one document, at most
+FURNITURE_SHARES = 4
+"""A short book's furniture is laid out in this many documents (of at least
+MIN_FURNITURE_PAGES), so that it too is shared between cores. Never from the number of cores:
+the same book gives the same documents, and the same bytes, on any machine."""
+MIN_FURNITURE_PAGES = 40
 HTML_PER_PAGE = 1500  # characters of a chunk's HTML per page, roughly, to share out work
 EXACT_SLOTS_BELOW = 500
 """Page-number slots estimated wider than needed are narrowed (the chunks with slots laid out
@@ -108,7 +113,8 @@ def _render_chunks(book: Book, theme: Theme, root: Path, chunks: list[Chunk], di
     placed = [ChunkPages(chunk, text, refs, first, n) for chunk, text, refs, first, n
               in zip(chunks, texts, slots, firsts, kept)]
     pages_of = {name: page + 1 for name, (page, _, _) in book_anchors(placed).items()}
-    groups = group_pages(placed, FURNITURE_PAGES)
+    groups = group_pages(placed, min(FURNITURE_PAGES, max(MIN_FURNITURE_PAGES,
+                                                          -(-total // FURNITURE_SHARES))))
     furniture_jobs, leads = [], []
     for group in groups:
         pages, lead = furniture_pages(group, pages_of)
