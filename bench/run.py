@@ -112,7 +112,7 @@ def baseline_html(root: Path, work: Path) -> list[str]:
     from guidebuilder.build import load_project
     from guidebuilder.errors import Problems
     from guidebuilder.render.pdf.chunks import chunk_html, whole_book
-    from guidebuilder.render.pdf.book import qr_svg
+    from guidebuilder.render.qr import qr_svg
     from guidebuilder.render.print_job import print_stylesheets
     from guidebuilder.theme import load_theme
 

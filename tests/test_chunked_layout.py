@@ -24,7 +24,8 @@ from guidebuilder.errors import Problems
 from guidebuilder.render.pdf import chunks, workers
 from guidebuilder.render.pdf.chunks import chunk_html, whole_book
 from guidebuilder.render.context import visible_text
-from guidebuilder.render.pdf.book import for_print, qr_svg
+from guidebuilder.render.pdf.book import for_print
+from guidebuilder.render.qr import qr_svg
 from guidebuilder.render.print_job import print_stylesheets
 
 GUIDE = "xinyongka-zhaiwu"

@@ -29,6 +29,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from ..svg import SvgRefused, clean_svg
 from . import cjk_justify
 from .font_placeholders import placeholder_fonts
+from .qr import with_qr_codes
 from .layout_job import MAX_RESOURCE_BYTES, Box, LaidOut, LayoutJob, PageFacts, read_resource
 
 __all__ = ["Box", "LaidOut", "LayoutJob", "PageFacts", "ProjectFetcher", "lay_out",
@@ -151,7 +152,7 @@ def lay_out(job: LayoutJob) -> LaidOut:
         messages.extend(found)
     with captured_weasyprint_log() as layout_messages:
         css.append(weasyprint.CSS(string=job.extra_css, url_fetcher=fetcher))
-        document = weasyprint.HTML(string=job.html, base_url=job.base_url,
+        document = weasyprint.HTML(string=with_qr_codes(job.html), base_url=job.base_url,
                                    url_fetcher=fetcher).render(stylesheets=css)
         output = io.BytesIO()
         identifier = hashlib.sha256(job.identity.encode()).hexdigest()[:32]

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 
-LAYOUT_VERSION = "3"
+LAYOUT_VERSION = "4"
 """Changes when guidebuilder lays out the same input differently (cached layouts are then
-stale): 2 = inter-character justification, 3 = placeholder fonts."""
+stale): 2 = inter-character justification, 3 = placeholder fonts, 4 = QR codes drawn at
+layout."""
 
 WEASYPRINT_VERSION = version("weasyprint")
 

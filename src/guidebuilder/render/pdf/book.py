@@ -14,13 +14,12 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import segno
-
 from ...errors import GuideError
 from ...model import Book
 from ...theme import Theme
 from ..layout_job import LaidOut
 from ..print_job import layout_job, print_stylesheets
+from ..qr import qr_placeholder
 from .footnotes import footnotes_at_calls
 from .chunks import Chunk, chunk_html, page_digits, plan_chunks, whole_book
 from .layout_cache import LayoutCache
@@ -39,12 +38,6 @@ HTML_PER_PAGE = 1500  # characters of a chunk's HTML per page, roughly, to share
 EXACT_SLOTS_BELOW = 500
 """Page-number slots estimated wider than needed are narrowed (the chunks with slots laid out
 again) in books shorter than this; in longer ones, a digit's space is cheaper than that."""
-
-
-def qr_svg(url: str) -> str:
-    """A QR code of `url` as inline SVG: vector, so it stays crisp at any print size."""
-    code = segno.make(url, error="m", micro=False)
-    return code.svg_inline(border=4, omitsize=True, dark="#000000", light="#ffffff")
 
 
 @dataclass(frozen=True)
@@ -94,7 +87,8 @@ def _render_chunks(book: Book, theme: Theme, root: Path, chunks: list[Chunk], di
                    exact: bool, workers: Workers) -> RenderedPdf | int:
     """The book, or the number of digits its page numbers need when the slots laid out for
     them were too narrow (or, if `exact` and the book is short, wider than needed)."""
-    htmls, slots = zip(*(chunk_html(theme, book, chunk, digits, qr_svg) for chunk in chunks))
+    htmls, slots = zip(*(chunk_html(theme, book, chunk, digits, qr_placeholder)
+                          for chunk in chunks))
     images = [tuple(root / "articles" / image for item in chunk.items if item.chapter
                     for image in item.chapter.article.images) for chunk in chunks]
     texts = workers.run([layout_job(html, book, theme, root, WITHOUT_FURNITURE, merged=True)
