@@ -123,3 +123,15 @@ def _png() -> bytes:
     output = io.BytesIO()
     Image.new("RGB", (40, 20), (40, 80, 120)).save(output, format="PNG")
     return output.getvalue()
+
+
+def test_months_before_keeps_the_day_and_clamps_only_past_the_months_end():
+    from datetime import date
+
+    from guidebuilder.assemble import months_before
+
+    assert months_before(date(2026, 6, 30), 6) == date(2025, 12, 30)
+    assert months_before(date(2026, 8, 31), 6) == date(2026, 2, 28)
+    assert months_before(date(2024, 8, 31), 6) == date(2024, 2, 29)
+    assert months_before(date(2026, 3, 15), 24) == date(2024, 3, 15)
+
