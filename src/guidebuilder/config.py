@@ -8,11 +8,10 @@ from pathlib import Path
 
 from .errors import GuideError, Problems
 from .frontmatter import Located, parse_yaml_mapping
-from .model import Edition, Guide, Rights
+from .model import PAGE_SIZES, Edition, Guide, Rights
 from .reader import parse_date, read_text, text_list, text_value
 from .slugs import pinyin_slug
 
-PAGE_SIZES = ("A4", "A5", "Letter")
 GUIDE_KEYS = {
     "title", "subtitle", "publisher", "author", "language", "edition", "date", "categories",
     "tags", "since", "until", "include", "exclude", "theme", "page_size", "copyright", "disclaimer", "cover", "print_mode",

@@ -10,6 +10,51 @@ from typing import Any, Mapping
 
 
 @dataclass(frozen=True)
+class PageSize:
+    name: str
+    width_mm: float
+    height_mm: float
+    chars_per_page: int  # of article text, roughly: to estimate a book's page count
+
+
+PAGE_SIZES = {size.name: size for size in (
+    PageSize("A4", 210, 297, 1100),
+    PageSize("A5", 148, 210, 500),
+    PageSize("Letter", 215.9, 279.4, 1050),
+)}
+
+
+@dataclass(frozen=True)
+class Link:
+    """A title and a URL: a reprint's original, or a related article outside the corpus."""
+
+    title: str
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class RelatedRef:
+    """One `related:` entry as written: a key (source_url, slug or title) or an external link."""
+
+    line: int | None
+    key: str | None = None
+    link: Link | None = None
+    # `{title: ...}` without a url: an article not imported yet; it links once it is, and
+    # until then it is not printed
+    pending: bool = False
+
+
+@dataclass(frozen=True)
+class Category:
+    """A folder of articles. Its name comes from `_category.yml` or, failing that, the folder."""
+
+    name: str
+    folder: str
+    description: str | None = None
+
+
+
+@dataclass(frozen=True)
 class Link:
     """A title and a URL: a reprint's original, or a related article outside the corpus."""
 
