@@ -135,3 +135,22 @@ def test_months_before_keeps_the_day_and_clamps_only_past_the_months_end():
     assert months_before(date(2024, 8, 31), 6) == date(2024, 2, 29)
     assert months_before(date(2026, 3, 15), 24) == date(2024, 3, 15)
 
+
+def test_an_edition_slug_must_be_ascii(tiny_project):
+    guide = tiny_project / "guides/ceshi.yml"
+    guide.write_text(guide.read_text(encoding="utf-8")
+                     + "editions:\n  - client: 华信商贸\n    slug: 华信\n", encoding="utf-8")
+    result = run_cli("check", cwd=tiny_project)
+    assert result.returncode == 1, result.stderr
+    assert ("guides/ceshi.yml:14: edition slug '华信' may hold only ASCII letters, digits, "
+            "- and _") in result.stderr
+
+
+def test_a_client_file_named_in_chinese_needs_an_ascii_slug(tiny_project):
+    write(tiny_project / "clients/华信.yml", "client: 华信商贸\n")
+    result = run_cli("check", cwd=tiny_project)
+    assert result.returncode == 1, result.stderr
+    assert "clients/华信.yml:1: edition slug '华信' may hold only ASCII" in result.stderr
+    write(tiny_project / "clients/华信.yml", "client: 华信商贸\nslug: huaxin\n")
+    assert run_cli("check", cwd=tiny_project).returncode == 0
+

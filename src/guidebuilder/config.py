@@ -151,6 +151,9 @@ def _lines(meta: Located) -> dict[str, int]:
     return lines
 
 
+_SLUG = re.compile(r"[A-Za-z0-9_-]+")
+
+
 def _edition(data: object, guide_name: str, path: Path, line: int | None, problems: Problems,
              slug: str | None = None) -> Edition | None:
     """One edition from a mapping: `client` (required), `slug`, `id`, `lawyer`, `contact`,
@@ -167,8 +170,9 @@ def _edition(data: object, guide_name: str, path: Path, line: int | None, proble
         problems.warn(f"unknown edition key '{key}' is kept but not used", path, line)
     name = str(data["client"]).strip()
     slug = str(data.get("slug") or slug or pinyin_slug(name)).strip()
-    if not slug or not all(c.isalnum() or c in "-_" for c in slug):
-        problems.error(f"edition slug '{slug}' may hold only letters, digits, - and _", path, line)
+    if not _SLUG.fullmatch(slug):
+        problems.error(f"edition slug '{slug}' may hold only ASCII letters, digits, - and _ "
+                       "(it is part of the output's file name)", path, line)
         return None
 
     def text(key: str) -> str | None:
