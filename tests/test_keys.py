@@ -17,6 +17,7 @@ from guidebuilder.config import read_guide
 from guidebuilder.errors import Problems
 from guidebuilder.keys import Kind
 from guidebuilder.model import ARTICLE_KEYS, EDITION_KEYS, GUIDE_KEYS, Article, Edition, Guide
+from guidebuilder.theme import THEME_KEYS
 
 README = REPO / "README.md"
 SOURCE = REPO / "src" / "guidebuilder"
@@ -136,6 +137,11 @@ def test_a_declared_default_is_written_once():
         assert 'default="zh-CN"' not in text and ': str = "zh-CN"' not in text, path
 
 
+def test_theme_keys_are_what_a_theme_yml_may_hold():
+    assert THEME_KEYS.names == {"name", "extends", "fonts", "options"}
+    assert THEME_KEYS.default("fonts") == ("Noto Serif CJK SC", "Noto Sans CJK SC")
+
+
 def test_unknown_keys_come_from_the_declaration():
     assert GUIDE_KEYS.unknown({"title": 1, "titel": 2, "page_size": 3}) == ["titel"]
     assert "reviewer" not in ARTICLE_KEYS and "title" in ARTICLE_KEYS
@@ -164,3 +170,4 @@ def test_readme_tables_are_found_where_guides_are_documented():
     text = README.read_text(encoding="utf-8")
     assert text.index("### Guides") < text.index("<!-- keys: guide -->") \
         < text.index("### Client editions") < text.index("<!-- keys: edition -->")
+    assert text.index("## Themes") < text.index("<!-- keys: theme -->")

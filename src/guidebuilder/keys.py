@@ -95,8 +95,9 @@ def _shown_default(key: Key) -> str:
 
 def all_key_sets() -> tuple[KeySet, ...]:
     from .model import ARTICLE_KEYS, EDITION_KEYS, GUIDE_KEYS
+    from .theme import THEME_KEYS
 
-    return GUIDE_KEYS, EDITION_KEYS, ARTICLE_KEYS
+    return GUIDE_KEYS, EDITION_KEYS, ARTICLE_KEYS, THEME_KEYS
 
 
 _TABLE = re.compile(r"(<!-- keys: (?P<title>[\w-]+) -->\n)(?:.*?\n)??(<!-- /keys -->)", re.S)
