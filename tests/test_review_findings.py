@@ -154,3 +154,15 @@ def test_a_client_file_named_in_chinese_needs_an_ascii_slug(tiny_project):
     write(tiny_project / "clients/华信.yml", "client: 华信商贸\nslug: huaxin\n")
     assert run_cli("check", cwd=tiny_project).returncode == 0
 
+
+def test_a_cover_outside_the_project_is_refused_at_its_line(tiny_project, tmp_path):
+    (tmp_path / "outside.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    for written in (str(tmp_path / "outside.png"), "../outside.png"):
+        replace_in(tiny_project, "guides/ceshi.yml", "page_size: A5",
+                   f"page_size: A5\ncover: {written}")
+        result = run_cli("check", cwd=tiny_project)
+        assert result.returncode == 1, result.stderr
+        assert (f"guides/ceshi.yml:9: cover '{written}' must be a file inside the project"
+                in result.stderr), result.stderr
+        replace_in(tiny_project, "guides/ceshi.yml", f"page_size: A5\ncover: {written}",
+                   "page_size: A5")
