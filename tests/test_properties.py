@@ -21,7 +21,7 @@ scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan
                     st.sampled_from(["2026-13-45", "https://law.example/x.html", "yuqi", "reprint"]))
 values = st.recursive(scalars, lambda inner: st.one_of(
     st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8), inner, max_size=4)), max_leaves=8)
-front_matter = st.dictionaries(st.one_of(st.sampled_from(sorted(ARTICLE_KEYS)), st.text(max_size=10)),
+front_matter = st.dictionaries(st.one_of(st.sampled_from(sorted(ARTICLE_KEYS.names)), st.text(max_size=10)),
                                values, max_size=8)
 markdown_text = st.text(alphabet=string.printable + "一二三、。：，信用卡#*-|[]()!<>`\"'", max_size=400)
 raw_front_matter = st.text(alphabet=string.printable + "：一", max_size=120)

@@ -123,3 +123,46 @@ def _png() -> bytes:
     output = io.BytesIO()
     Image.new("RGB", (40, 20), (40, 80, 120)).save(output, format="PNG")
     return output.getvalue()
+
+
+def test_months_before_keeps_the_day_and_clamps_only_past_the_months_end():
+    from datetime import date
+
+    from guidebuilder.assemble import months_before
+
+    assert months_before(date(2026, 6, 30), 6) == date(2025, 12, 30)
+    assert months_before(date(2026, 8, 31), 6) == date(2026, 2, 28)
+    assert months_before(date(2024, 8, 31), 6) == date(2024, 2, 29)
+    assert months_before(date(2026, 3, 15), 24) == date(2024, 3, 15)
+
+
+def test_an_edition_slug_must_be_ascii(tiny_project):
+    guide = tiny_project / "guides/ceshi.yml"
+    guide.write_text(guide.read_text(encoding="utf-8")
+                     + "editions:\n  - client: 华信商贸\n    slug: 华信\n", encoding="utf-8")
+    result = run_cli("check", cwd=tiny_project)
+    assert result.returncode == 1, result.stderr
+    assert ("guides/ceshi.yml:14: edition slug '华信' may hold only ASCII letters, digits, "
+            "- and _") in result.stderr
+
+
+def test_a_client_file_named_in_chinese_needs_an_ascii_slug(tiny_project):
+    write(tiny_project / "clients/华信.yml", "client: 华信商贸\n")
+    result = run_cli("check", cwd=tiny_project)
+    assert result.returncode == 1, result.stderr
+    assert "clients/华信.yml:1: edition slug '华信' may hold only ASCII" in result.stderr
+    write(tiny_project / "clients/华信.yml", "client: 华信商贸\nslug: huaxin\n")
+    assert run_cli("check", cwd=tiny_project).returncode == 0
+
+
+def test_a_cover_outside_the_project_is_refused_at_its_line(tiny_project, tmp_path):
+    (tmp_path / "outside.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    for written in (str(tmp_path / "outside.png"), "../outside.png"):
+        replace_in(tiny_project, "guides/ceshi.yml", "page_size: A5",
+                   f"page_size: A5\ncover: {written}")
+        result = run_cli("check", cwd=tiny_project)
+        assert result.returncode == 1, result.stderr
+        assert (f"guides/ceshi.yml:9: cover '{written}' must be a file inside the project"
+                in result.stderr), result.stderr
+        replace_in(tiny_project, "guides/ceshi.yml", f"page_size: A5\ncover: {written}",
+                   "page_size: A5")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 
 from .errors import Problems
@@ -141,8 +142,11 @@ def _related(article: Article, ref: RelatedRef, index: ArticleIndex,
 
 
 def months_before(day: dt.date, months: int) -> dt.date:
+    """The same day of the month `months` earlier, or that month's last day if it is shorter
+    (2026-08-31 minus 6 months: 2026-02-28)."""
     year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
-    return day.replace(year=year, month=month + 1, day=min(day.day, 28))
+    last = calendar.monthrange(year, month + 1)[1]
+    return day.replace(year=year, month=month + 1, day=min(day.day, last))
 
 
 def _warn_stale(guide: Guide, articles: list[Article], problems: Problems) -> None:

@@ -5,20 +5,14 @@ from __future__ import annotations
 import dataclasses
 import re
 from pathlib import Path
+from typing import Any, Callable
 
 from .errors import GuideError, Problems
 from .frontmatter import Located, parse_yaml_mapping
-from .model import Edition, Guide, Rights
+from .keys import Key, Kind
+from .model import EDITION_KEYS, GUIDE_KEYS, PAGE_SIZES, Edition, Guide, Rights
 from .reader import parse_date, read_text, text_list, text_value
 from .slugs import pinyin_slug
-
-PAGE_SIZES = ("A4", "A5", "Letter")
-GUIDE_KEYS = {
-    "title", "subtitle", "publisher", "author", "language", "edition", "date", "categories",
-    "tags", "since", "until", "include", "exclude", "theme", "page_size", "copyright", "disclaimer", "cover", "print_mode",
-    "stale_after_months", "editions", "normalize_punctuation", "require_source_url",
-}
-EDITION_KEYS = {"client", "slug", "id", "lawyer", "contact", "watermark", "guides"}
 
 
 def guide_paths(root: Path) -> list[Path]:
@@ -51,69 +45,91 @@ def read_guide(path: Path, problems: Problems) -> Guide | None:
         problems.extend(exc)
         return None
 
-    get = problems.collect
-    dates = {}
-    for key in ("date", "since", "until"):
-        if meta.data.get(key) is not None:
-            dates[key] = get(parse_date, meta.data[key], key, path, meta.line(key))
-    categories = get(text_list, meta, "categories", path, default=())
-    if not categories:
-        problems.error("'categories' must list the guide's parts, e.g. [信用卡, 金融债务]", path,
-                       meta.line("categories") or 1)
-    page_size = get(text_value, meta, "page_size", path, default="A5")
-    matching = [s for s in PAGE_SIZES if s.lower() == page_size.lower()]
-    if not matching:
-        problems.error(f"page_size '{page_size}' must be one of {', '.join(PAGE_SIZES)}", path,
-                       meta.line("page_size"))
-    switches = {}
-    for key, default in (("print_mode", False), ("require_source_url", False),
-                         ("normalize_punctuation", None)):
-        switches[key] = meta.data.get(key, default)
-        if switches[key] is not default and not isinstance(switches[key], bool):
-            problems.error(f"'{key}' is true or false", path, meta.line(key))
-            switches[key] = default
-    stale = meta.data.get("stale_after_months")
-    if stale is not None and (not isinstance(stale, int) or isinstance(stale, bool) or stale < 1):
-        problems.error("'stale_after_months' is a number of months, e.g. 24", path,
-                       meta.line("stale_after_months"))
-        stale = None
-    for key in sorted(set(meta.data) - GUIDE_KEYS):
+    values = {key.name: _READERS[key.kind](meta, key, path, problems) for key in GUIDE_KEYS}
+    for key in GUIDE_KEYS.unknown(meta.data):
         problems.warn(f"unknown key '{key}' is kept but not used", path, meta.line(key))
-    language = get(text_value, meta, "language", path, default="zh-CN")
-    if not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*", language):
-        problems.error(f"language '{language}' is not a language tag like zh-CN", path,
-                       meta.line("language"))
-
     guide = Guide(
         name=path.stem,
         path=path,
-        title=get(lambda: text_value(meta, "title", path, required=True), default=""),
-        categories=categories,
-        subtitle=get(text_value, meta, "subtitle", path),
-        publisher=get(text_value, meta, "publisher", path),
-        author=get(text_value, meta, "author", path),
-        language=language,
-        edition=get(text_value, meta, "edition", path),
-        date=dates.get("date"),
-        tags=get(text_list, meta, "tags", path, default=()),
-        since=dates.get("since"),
-        until=dates.get("until"),
-        include=get(text_list, meta, "include", path, default=()),
-        exclude=get(text_list, meta, "exclude", path, default=()),
-        theme=get(_theme_name, meta, path, default="default"),
-        page_size=matching[0] if matching else "A5",
-        copyright=get(_rights, meta, path, default=Rights()),
-        disclaimer=get(text_value, meta, "disclaimer", path),
-        cover=get(_cover, meta, path),
-        print_mode=switches["print_mode"],
-        stale_after_months=stale,
-        normalize_punctuation=switches["normalize_punctuation"],
-        require_source_url=switches["require_source_url"],
-        editions=_editions(meta, path, path.stem, problems),
+        **values,
         extra={k: v for k, v in meta.data.items() if k not in GUIDE_KEYS},
         lines=_lines(meta),
     )
     return guide if len(problems.errors) == before else None
+
+
+Reader = Callable[[Located, Key, Path, Problems], Any]
+
+
+def _text(meta: Located, key: Key, path: Path, problems: Problems) -> Any:
+    value = meta.data.get(key.name)
+    if key.required and (value is None or isinstance(value, str) and not value.strip()):
+        problems.error(f"'{key.name}' {key.required}", path, meta.line(key.name) or 1)
+        return ""
+    return problems.collect(text_value, meta, key.name, path,
+                            default="" if key.required else key.default)
+
+
+def _texts(meta: Located, key: Key, path: Path, problems: Problems) -> Any:
+    value = problems.collect(text_list, meta, key.name, path, default=key.default)
+    if not value and key.required:
+        problems.error(f"'{key.name}' {key.required}", path, meta.line(key.name) or 1)
+    return value
+
+
+def _date(meta: Located, key: Key, path: Path, problems: Problems) -> Any:
+    if meta.data.get(key.name) is None:
+        return key.default
+    return problems.collect(parse_date, meta.data[key.name], key.name, path,
+                            meta.line(key.name))
+
+
+def _switch(meta: Located, key: Key, path: Path, problems: Problems) -> Any:
+    value = meta.data.get(key.name, key.default)
+    if value is not key.default and not isinstance(value, bool):
+        problems.error(f"'{key.name}' is true or false", path, meta.line(key.name))
+        return key.default
+    return value
+
+
+def _months(meta: Located, key: Key, path: Path, problems: Problems) -> Any:
+    value = meta.data.get(key.name)
+    if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 1):
+        problems.error(f"'{key.name}' is a number of months, e.g. 24", path, meta.line(key.name))
+        return key.default
+    return key.default if value is None else value
+
+
+def _page_size(meta: Located, key: Key, path: Path, problems: Problems) -> Any:
+    written = _text(meta, key, path, problems)
+    matching = [name for name in PAGE_SIZES if name.lower() == written.lower()]
+    if not matching:
+        problems.error(f"{key.name} '{written}' must be one of {', '.join(PAGE_SIZES)}", path,
+                       meta.line(key.name))
+        return key.default
+    return matching[0]
+
+
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
+
+
+def _language(meta: Located, key: Key, path: Path, problems: Problems) -> Any:
+    tag = _text(meta, key, path, problems)
+    if not _LANGUAGE_TAG.fullmatch(tag):
+        problems.error(f"{key.name} '{tag}' is not a language tag like {key.default}", path,
+                       meta.line(key.name))
+    return tag
+
+
+def _located(read: Callable[[Located, Path], Any]) -> Reader:
+    """A reader that raises GuideError, as one that collects its problem."""
+    def reader(meta: Located, key: Key, path: Path, problems: Problems) -> Any:
+        return problems.collect(read, meta, path, default=key.default)
+    return reader
+
+
+def _editions_of(meta: Located, key: Key, path: Path, problems: Problems) -> Any:
+    return _editions(meta, path, path.stem, problems)
 
 
 _THEME_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
@@ -152,6 +168,9 @@ def _lines(meta: Located) -> dict[str, int]:
     return lines
 
 
+_SLUG = re.compile(r"[A-Za-z0-9_-]+")
+
+
 def _edition(data: object, guide_name: str, path: Path, line: int | None, problems: Problems,
              slug: str | None = None) -> Edition | None:
     """One edition from a mapping: `client` (required), `slug`, `id`, `lawyer`, `contact`,
@@ -160,16 +179,17 @@ def _edition(data: object, guide_name: str, path: Path, line: int | None, proble
             or not str(data["client"]).strip():
         problems.error("an edition needs at least 'client: <name>'", path, line)
         return None
-    for key in ("slug", "id", "lawyer", "contact", "watermark"):
+    for key in (k.name for k in EDITION_KEYS if k.kind is Kind.TEXT):
         if isinstance(data.get(key), (list, dict)):
             problems.error(f"edition '{key}' must be text, not a list or mapping", path, line)
             return None
-    for key in sorted(set(data) - EDITION_KEYS):
+    for key in EDITION_KEYS.unknown(data):
         problems.warn(f"unknown edition key '{key}' is kept but not used", path, line)
     name = str(data["client"]).strip()
     slug = str(data.get("slug") or slug or pinyin_slug(name)).strip()
-    if not slug or not all(c.isalnum() or c in "-_" for c in slug):
-        problems.error(f"edition slug '{slug}' may hold only letters, digits, - and _", path, line)
+    if not _SLUG.fullmatch(slug):
+        problems.error(f"edition slug '{slug}' may hold only ASCII letters, digits, - and _ "
+                       "(it is part of the output's file name)", path, line)
         return None
 
     def text(key: str) -> str | None:
@@ -192,6 +212,21 @@ def _editions(meta: Located, path: Path, guide_name: str, problems: Problems) ->
     found = [_edition(item, guide_name, path, meta.line("editions", i), problems)
              for i, item in enumerate(value)]
     return tuple(e for e in found if e is not None)
+
+
+_READERS: dict[Kind, Reader] = {
+    Kind.TEXT: _text,
+    Kind.TEXTS: _texts,
+    Kind.DATE: _date,
+    Kind.SWITCH: _switch,
+    Kind.MONTHS: _months,
+    Kind.PAGE_SIZE: _page_size,
+    Kind.LANGUAGE: _language,
+    Kind.THEME: _located(_theme_name),
+    Kind.RIGHTS: _located(_rights),
+    Kind.PATH: _located(_cover),
+    Kind.EDITIONS: _editions_of,
+}
 
 
 def client_paths(root: Path) -> list[Path]:

@@ -42,6 +42,40 @@ def _file_mode() -> int:
     return 0o666 & ~umask
 
 
+def synced_temporary(path: Path, data: bytes) -> Path:
+    """`data` in a new temporary file beside `path`, synced to disk, with the mode a plain
+    open() would give: ready to be renamed into place. Removed again if writing fails."""
+    fd, name = tempfile.mkstemp(dir=path.parent, suffix=".part",
+                                prefix=_temporary_prefix(path, os.getpid()))
+    temporary = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, _file_mode())
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return temporary
+
+
+def replace_synced(path: Path, data: bytes) -> None:
+    """`path` holds `data`, or what it held before: never half of it, even after a crash
+    (temporary file, rename, folder synced). Raises OSError."""
+    temporary = synced_temporary(path, data)
+    try:
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    folder = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(folder)
+    finally:
+        os.close(folder)
+
+
 class StagedFiles:
     """Files written to temporary files beside their targets as they are made, and renamed
     into place together by `commit()`. Leaving the block without committing removes the
@@ -63,20 +97,10 @@ class StagedFiles:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             remove_stale_temporaries(path)
-            fd, name = tempfile.mkstemp(dir=path.parent, suffix=".part",
-                                        prefix=_temporary_prefix(path, os.getpid()))
+            temporary = synced_temporary(path, data)
         except OSError as exc:
             raise GuideError(f"cannot write {path}: {exc.strerror}") from None
-        temporary = Path(name)
         self._staged.append((temporary, path))
-        try:
-            with os.fdopen(fd, "wb") as stream:
-                stream.write(data)
-                stream.flush()
-                os.fsync(stream.fileno())
-            os.chmod(temporary, _file_mode())
-        except OSError as exc:
-            raise GuideError(f"cannot write {path}: {exc.strerror}") from None
 
     def commit(self) -> None:
         """Rename every staged file into place, as a set: with each target folder locked (so

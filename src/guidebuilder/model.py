@@ -8,6 +8,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
+from .keys import Key, KeySet, Kind
+
+
+@dataclass(frozen=True)
+class PageSize:
+    name: str
+    width_mm: float
+    height_mm: float
+    chars_per_page: int  # of article text, roughly: to estimate a book's page count
+
+
+PAGE_SIZES = {size.name: size for size in (
+    PageSize("A4", 210, 297, 1100),
+    PageSize("A5", 148, 210, 500),
+    PageSize("Letter", 215.9, 279.4, 1050),
+)}
+
 
 @dataclass(frozen=True)
 class Link:
@@ -38,6 +55,28 @@ class Category:
     description: str | None = None
 
 
+ARTICLE_KEYS = KeySet(
+    "article",
+    Key("title", Kind.TEXT, "the article's title", required="is missing or empty"),
+    Key("author", Kind.TEXT, "printed under the title"),
+    Key("date", Kind.DATE, "first published"),
+    Key("updated", Kind.DATE, "last updated (printed as 更新于)"),
+    Key("summary", Kind.TEXT, "one sentence, printed under the title"),
+    Key("tags", Kind.TEXTS, "words a guide can select articles by", default=()),
+    Key("source_url", Kind.TEXT, "the permalink, printed with a QR code after the article"),
+    Key("copyright", Kind.TEXT, "the article's notice (else the guide's)"),
+    Key("origin", Kind.TEXT, "`original` or `reprint`", default="original"),
+    Key("reprinted_from", Kind.LINK, "a reprint's original: {title: ..., url: ...}"),
+    Key("related", Kind.RELATED, "articles by source_url, slug or title, or {title, url}",
+        default=()),
+    Key("category", Kind.TEXT, "the category's name, when not the folder's"),
+    Key("imported_from", Kind.TEXT, "the saved page an import read (written by the import)",
+        field=""),
+    Key("import_hash", Kind.TEXT, "what the import wrote, so a re-import keeps edits",
+        field=""),
+)
+
+
 @dataclass(frozen=True)
 class Article:
     path: Path
@@ -52,7 +91,7 @@ class Article:
     tags: tuple[str, ...] = ()
     source_url: str | None = None
     copyright: str | None = None
-    origin: str = "original"
+    origin: str = ARTICLE_KEYS.default("origin")
     reprinted_from: Link | None = None
     related: tuple[RelatedRef, ...] = ()
     images: tuple[str, ...] = ()
@@ -99,6 +138,22 @@ class Rights:
     reprint_notice: str | None = None  # after a reprint without a notice of its own
 
 
+EDITION_KEYS = KeySet(
+    "edition",
+    Key("client", Kind.TEXT, "who the edition is for", required="is missing or empty",
+        field="name"),
+    Key("slug", Kind.TEXT, "file name part (ASCII): `build/<guide>-<slug>.pdf`; default: the "
+        "pinyin of the client (in `clients/`, the file name)", field="slug"),
+    Key("id", Kind.TEXT, "the edition id, in the PDF and EPUB metadata; default: "
+        "`<guide>-<slug>`", field="edition_id"),
+    Key("lawyer", Kind.TEXT, "by whom, on the cover and title page"),
+    Key("contact", Kind.TEXT, "how to reach them, on the title page and every page's foot"),
+    Key("watermark", Kind.TEXT, "a light diagonal watermark on every page"),
+    Key("guides", Kind.TEXTS, "in `clients/` only: the guides it is made of; default: every "
+        "guide", field=""),
+)
+
+
 @dataclass(frozen=True)
 class Edition:
     """A client edition of a guide: who it is prepared for, by whom, and how it is marked."""
@@ -113,6 +168,44 @@ class Edition:
     line: int | None = field(default=None, compare=False)
 
 
+GUIDE_KEYS = KeySet(
+    "guide",
+    Key("title", Kind.TEXT, "the book's title", required="is missing or empty"),
+    Key("subtitle", Kind.TEXT, "under the title"),
+    Key("publisher", Kind.TEXT, "the firm"),
+    Key("author", Kind.TEXT, "the book's author"),
+    Key("language", Kind.LANGUAGE, "the book's language", default="zh-CN"),
+    Key("edition", Kind.TEXT, "e.g. 2026年第1版"),
+    Key("date", Kind.DATE, "information current as of"),
+    Key("categories", Kind.TEXTS, "the parts, in order (category names or folder names)",
+        default=(), required="must list the guide's parts, e.g. [信用卡, 金融债务]"),
+    Key("tags", Kind.TEXTS, "only articles with one of these tags", default=()),
+    Key("since", Kind.DATE, "only articles dated from this day"),
+    Key("until", Kind.DATE, "only articles dated up to this day"),
+    Key("include", Kind.TEXTS, "slugs or URLs added even if the filters leave them out",
+        default=()),
+    Key("exclude", Kind.TEXTS, "slugs or URLs left out", default=()),
+    Key("theme", Kind.THEME, "a theme's name: `themes/<name>` or a built-in theme",
+        default="default"),
+    Key("page_size", Kind.PAGE_SIZE, f"one of {', '.join(PAGE_SIZES)}", default="A5"),
+    Key("copyright", Kind.RIGHTS, "the notice after articles without their own, or "
+        "{notice, rights, reprint_notice}", default=Rights()),
+    Key("require_source_url", Kind.SWITCH, "true: an article without source_url is an error, "
+        "not a warning", default=False),
+    Key("normalize_punctuation", Kind.SWITCH, "false: punctuation printed as the articles have "
+        "it; default: as the theme says"),
+    Key("disclaimer", Kind.TEXT, "printed on the copyright page"),
+    Key("cover", Kind.PATH, "the e-book's cover image (PNG or JPEG), a path from the project "
+        "folder"),
+    Key("print_mode", Kind.SWITCH, "true: parts open on right-hand pages, 3 mm bleed and crop "
+        "marks", default=False),
+    Key("stale_after_months", Kind.MONTHS, "`check` warns about articles not updated for this "
+        "long before the guide's date"),
+    Key("editions", Kind.EDITIONS, "client editions: mappings of the edition keys below",
+        default=()),
+)
+
+
 @dataclass(frozen=True)
 class Guide:
     """A guide definition (`guides/<name>.yml`), validated."""
@@ -124,7 +217,7 @@ class Guide:
     subtitle: str | None = None
     publisher: str | None = None
     author: str | None = None
-    language: str = "zh-CN"
+    language: str = GUIDE_KEYS.default("language")
     edition: str | None = None
     date: dt.date | None = None
     tags: tuple[str, ...] = ()
@@ -132,15 +225,15 @@ class Guide:
     until: dt.date | None = None
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
-    theme: str = "default"
-    page_size: str = "A5"
-    copyright: Rights = Rights()
+    theme: str = GUIDE_KEYS.default("theme")
+    page_size: str = GUIDE_KEYS.default("page_size")
+    copyright: Rights = GUIDE_KEYS.default("copyright")
     disclaimer: str | None = None
     cover: Path | None = None
-    print_mode: bool = False
+    print_mode: bool = GUIDE_KEYS.default("print_mode")
     stale_after_months: int | None = None
     normalize_punctuation: bool | None = None  # None: as the theme says
-    require_source_url: bool = False
+    require_source_url: bool = GUIDE_KEYS.default("require_source_url")
     editions: tuple[Edition, ...] = ()
     extra: Mapping[str, Any] = field(default_factory=dict)
     lines: Mapping[str, int] = field(default_factory=dict)

@@ -17,14 +17,10 @@ from typing import Any
 from .errors import GuideError, Problems
 from .frontmatter import Located, parse_yaml_mapping, split
 from .markdown_ext import Converter
-from .model import Article, Category, Corpus, Link, RelatedRef, Unread
+from .model import ARTICLE_KEYS, Article, Category, Corpus, Link, RelatedRef, Unread
 from .sanitize import clean_article_html
 from .svg import SvgRefused, clean_svg
 
-ARTICLE_KEYS = {
-    "title", "category", "author", "date", "updated", "summary", "tags", "source_url",
-    "copyright", "origin", "reprinted_from", "related", "imported_from", "import_hash",
-}
 CATEGORY_FILE = "_category.yml"
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _SLUG = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
@@ -181,7 +177,8 @@ def read_article(path: Path, root: Path, category: Category, converter: Converte
     if dates.get("date") and dates.get("updated") and dates["updated"] < dates["date"]:
         problems.warn("'updated' is earlier than 'date'", path, meta.line("updated"))
 
-    origin = (guarded(text_value, meta, "origin", path) or "original").lower()
+    origin = guarded(text_value, meta, "origin", path) or ARTICLE_KEYS.default("origin")
+    origin = origin.lower()
     reprinted_from = None
     if origin not in ("original", "reprint"):
         problems.error(f"origin '{origin}' must be 'original' or 'reprint'", path, meta.line("origin"))
@@ -194,7 +191,7 @@ def read_article(path: Path, root: Path, category: Category, converter: Converte
     source_url = guarded(text_value, meta, "source_url", path)
     if source_url and not WEB_URL.match(source_url):
         problems.error(f"source_url '{source_url}' is not an http(s) URL", path, meta.line("source_url"))
-    for key in sorted(set(meta.data) - ARTICLE_KEYS):
+    for key in ARTICLE_KEYS.unknown(meta.data):
         problems.warn(f"unknown key '{key}' is kept but not used", path, meta.line(key))
 
     slug = path.stem

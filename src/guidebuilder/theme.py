@@ -8,6 +8,7 @@ WeasyPrint may read only files inside the theme's folders."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import re
@@ -19,11 +20,11 @@ import jinja2
 import jinja2.sandbox
 
 from .errors import GuideError
-from .frontmatter import parse_yaml_mapping
+from .frontmatter import Located, parse_yaml_mapping
+from .keys import Key, KeySet, Kind
 from .reader import read_text
 
 BUILTIN_THEMES = Path(__file__).parent / "themes"
-DEFAULT_FONTS = ("Noto Serif CJK SC", "Noto Sans CJK SC")
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 _CN_DIGITS = "零一二三四五六七八九"
 
@@ -42,6 +43,20 @@ def cn_number(value: int) -> str:
 
 
 FILTERS = {"cn_date": cn_date, "cn_number": cn_number}
+
+
+THEME_KEYS = KeySet(
+    "theme",
+    Key("name", Kind.TEXT, "the theme's name, for the reader of the file (the folder's name "
+        "is the one a guide gives)"),
+    Key("extends", Kind.THEME, "the parent theme; `null`: none. Default: `default` (a project "
+        "theme named `default` extends the built-in one)"),
+    Key("fonts", Kind.TEXTS, "the font families every character of a guide must be in; one "
+        "name alone is a list of one; default: the parent's",
+        default=("Noto Serif CJK SC", "Noto Sans CJK SC")),
+    Key("options", Kind.MAPPING, "values the templates read as `options` (e.g. "
+        "`epub_embed_fonts: true`), over the parent's", default={}),
+)
 
 
 @dataclass(frozen=True)
@@ -136,22 +151,73 @@ def load_theme(name: str, root: Path) -> Theme:
     fonts: tuple[str, ...] | None = None
     current: str | None = name
     builtin_only = False
+    if not _NAME.fullmatch(name):
+        raise GuideError(f"theme '{name}' must be a theme's name (letters, digits, - and _), "
+                         "not a path")
     while current:
-        if not isinstance(current, str) or not _NAME.fullmatch(current):
-            raise GuideError(f"theme '{current}' must be a theme's name (letters, digits, - and "
-                             "_), not a path", folders[-1] / "theme.yml" if folders else None)
         folder = _theme_folder(current, root, builtin_only)
         if folder in folders:
             raise GuideError(f"theme '{name}' extends itself in a loop", folder / "theme.yml")
         folders.append(folder)
-        info = folder / "theme.yml"
-        data = parse_yaml_mapping(read_text(info), info).data if info.is_file() else {}
-        if fonts is None and data.get("fonts"):
-            fonts = tuple(str(f) for f in data["fonts"])
-        for key, value in (data.get("options") or {}).items():
+        settings = read_settings(folder / "theme.yml")
+        fonts = fonts or settings.fonts
+        for key, value in settings.options.items():
             options.setdefault(key, value)
         is_builtin = folder.parent == BUILTIN_THEMES
-        parent = data["extends"] if "extends" in data else (None if is_builtin else "default")
+        parent = settings.extends if settings.says_extends else (None if is_builtin else "default")
         builtin_only = parent == current
         current = parent
-    return Theme(name=name, folders=tuple(folders), fonts=fonts or DEFAULT_FONTS, options=options)
+    return Theme(name=name, folders=tuple(folders), fonts=fonts or THEME_KEYS.default("fonts"),
+                 options=options)
+
+
+@dataclass(frozen=True)
+class ThemeSettings:
+    """One theme.yml, checked; `fonts` is empty when it names none."""
+
+    fonts: tuple[str, ...] = ()
+    options: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    extends: str | None = None
+    says_extends: bool = False  # `extends: null` (no parent) is not the same as no `extends`
+
+
+def read_settings(info: Path) -> ThemeSettings:
+    """A theme's `theme.yml` (none: every default), or a GuideError at its line."""
+    if not info.is_file():
+        return ThemeSettings()
+    meta = parse_yaml_mapping(read_text(info), info)
+    if unknown := THEME_KEYS.unknown(meta.data):
+        raise GuideError(f"unknown theme key '{unknown[0]}' (a theme.yml may hold "
+                         f"{', '.join(k.name for k in THEME_KEYS)})", info, meta.line(unknown[0]))
+    return ThemeSettings(fonts=_fonts(meta, info), options=_options(meta, info),
+                         extends=_extends(meta, info), says_extends="extends" in meta.data)
+
+
+def _fonts(meta: Located, info: Path) -> tuple[str, ...]:
+    value = meta.data.get("fonts")
+    if isinstance(value, str):
+        value = [value]
+    if value is None or value == []:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(f, str) and f.strip() for f in value):
+        raise GuideError("'fonts' is a list of font family names, e.g. [Noto Serif CJK SC, "
+                         "Noto Sans CJK SC]", info, meta.line("fonts"))
+    return tuple(f.strip() for f in value)
+
+
+def _options(meta: Located, info: Path) -> Mapping[str, Any]:
+    value = meta.data.get("options")
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise GuideError("'options' is a mapping of 'option: value' lines, e.g. "
+                         "{epub_embed_fonts: true}", info, meta.line("options"))
+    return value
+
+
+def _extends(meta: Located, info: Path) -> str | None:
+    value = meta.data.get("extends")
+    if value is not None and not (isinstance(value, str) and _NAME.fullmatch(value)):
+        raise GuideError(f"theme '{value}' must be a theme's name (letters, digits, - and _), "
+                         "not a path", info, meta.line("extends"))
+    return value

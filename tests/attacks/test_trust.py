@@ -29,7 +29,7 @@ def theme_path(root, outside):
 def theme_extends_path(root, outside):
     write(root / "themes/hostile/theme.yml", "extends: ../../../outside\n")
     _add_to_guide(root, "theme: hostile")
-    return "themes/hostile/theme.yml: theme '../../../outside' must be a theme's name"
+    return "themes/hostile/theme.yml:1: theme '../../../outside' must be a theme's name"
 
 
 def theme_symlinked_out(root, outside):

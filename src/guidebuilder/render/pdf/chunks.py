@@ -16,7 +16,7 @@ from typing import Callable
 
 from markupsafe import Markup
 
-from ...model import Book, Chapter, Part
+from ...model import PAGE_SIZES, Book, Chapter, Part
 from ...theme import Theme
 from ..context import render_template, visible_text
 
@@ -113,7 +113,7 @@ def whole_book(book: Book) -> Chunk:
     return Chunk(tuple(items), front=True)
 
 
-CHARS_PER_PAGE = {"A5": 500, "A4": 1100, "Letter": 1050}
+CHARS_PER_PAGE = {size.name: size.chars_per_page for size in PAGE_SIZES.values()}
 
 
 def page_digits(book: Book) -> int:

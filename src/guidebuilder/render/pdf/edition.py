@@ -20,14 +20,14 @@ from PIL import Image, ImageDraw, ImageFont
 
 from ... import fonts
 from ...errors import GuideError
-from ...model import Book, Edition
+from ...model import PAGE_SIZES, Book, Edition
 from ...theme import Theme
 from ..context import render_template, visible_text
 from ..print_job import lay_out_alone
 from .book import RenderedPdf
 from .merge import draw_on_page
 
-PAGE_MM = {"A4": (210, 297), "A5": (148, 210), "Letter": (215.9, 279.4)}
+PAGE_MM = {size.name: (size.width_mm, size.height_mm) for size in PAGE_SIZES.values()}
 WATERMARK_DPI = 100
 EDITION_LINE_MAX_PT = 6.0
 EDITION_LINE_MARGINS_MM = 24  # the line's side margins and a little air

@@ -8,10 +8,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 import time
 from pathlib import Path
 
+from ...files import replace_synced
 from ..layout_job import LaidOut, PageFacts, read_resource
 
 KEEP_DAYS = 30  # entries unused for this long are removed
@@ -69,8 +69,8 @@ class LayoutCache:
         pdf, facts_path = self._paths(key)
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            _write(pdf, laid_out.pdf)
-            _write(facts_path, json.dumps(facts, ensure_ascii=False).encode())
+            replace_synced(pdf, laid_out.pdf)
+            replace_synced(facts_path, json.dumps(facts, ensure_ascii=False).encode())
         except OSError:
             pass  # a cache that cannot be written only makes the next build slower
 
@@ -88,21 +88,3 @@ class LayoutCache:
 def _check(facts: dict) -> str:
     """A digest of an entry's facts, so that a damaged but well-formed file is a miss."""
     return hashlib.sha256(json.dumps(facts, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
-
-
-def _write(path: Path, data: bytes) -> None:
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, path)
-        folder = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(folder)
-        finally:
-            os.close(folder)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
