@@ -157,8 +157,8 @@ def test_readme_keeps_its_marked_tables_in_place(tmp_path):
 
 def test_page_sizes_are_declared_once():
     from guidebuilder.model import PAGE_SIZES
-    from guidebuilder.render.chunks import CHARS_PER_PAGE
-    from guidebuilder.render.edition import PAGE_MM
+    from guidebuilder.render.pdf.chunks import CHARS_PER_PAGE
+    from guidebuilder.render.pdf.edition import PAGE_MM
 
     assert list(PAGE_SIZES) == ["A4", "A5", "Letter"]
     assert PAGE_MM == {"A4": (210, 297), "A5": (148, 210), "Letter": (215.9, 279.4)}
