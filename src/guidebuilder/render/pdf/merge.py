@@ -186,15 +186,21 @@ def _put_numbers_in_slots(pdf: pikepdf.Pdf, page: pikepdf.Page, slots: tuple[Box
     """Draw each page number where its slot's invisible placeholder was drawn, so that it is
     read (in content-stream order: text extraction, screen readers, search) where it stands."""
     ops = list(pikepdf.parse_content_stream(page))
+    objects = list(_text_objects(ops))  # found once: a contents page has a slot an entry
+    replaced: dict[int, tuple[int, Ops]] = {}
     unplaced: Ops = []
     for slot, number in zip(slots, numbers):
-        placeholder = next(((start, end) for start, end, x, y in _text_objects(ops)
-                            if _inside(x, y, slot, exact_left=True)), None)
+        placeholder = next(((start, end) for start, end, x, y in objects
+                            if start not in replaced and _inside(x, y, slot, exact_left=True)),
+                           None)
         if placeholder is None:  # drawn after the page's text, as furniture is
             unplaced += [([], pikepdf.Operator("q")), *(number or []), ([], pikepdf.Operator("Q"))]
             continue
         start, end = placeholder
-        ops[start:end + 1] = number or []  # without one, the number is drawn with the furniture
+        replaced[start] = (end, number or [])  # without one, the number is drawn with the furniture
+    for start in sorted(replaced, reverse=True):
+        end, number = replaced[start]
+        ops[start:end + 1] = number
     page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(ops + unplaced))
 
 
