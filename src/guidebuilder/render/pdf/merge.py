@@ -12,6 +12,7 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 from tqdm import tqdm
 
+from ...errors import Problem
 from .fontmerge import merge_font_subsets
 from .furniture import ChunkPages
 from ..layout import Box, LaidOut
@@ -34,6 +35,7 @@ class Furniture:
 class Merged:
     pdf: bytes
     missing_anchors: tuple[str, ...]  # link targets that are nowhere in the book
+    warnings: tuple[Problem, ...] = ()
 
 
 def book_anchors(placed: list[ChunkPages]) -> dict[str, tuple[int, Box, float]]:
@@ -75,11 +77,11 @@ def merge(placed: list[ChunkPages], furniture: list[Furniture]) -> Merged:
         _destinations(book, anchors)
         missing = _links_between_chunks(book, placed, anchors)
         _outline(book, placed)
-        merge_font_subsets(book)
+        fonts = merge_font_subsets(book)
         output = io.BytesIO()
         book.save(output, deterministic_id=True, compress_streams=True,
                   object_stream_mode=pikepdf.ObjectStreamMode.generate)
-        return Merged(output.getvalue(), missing)
+        return Merged(output.getvalue(), missing, fonts.warnings)
     finally:
         for pdf in sources + overlays:
             pdf.close()
