@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pypdfium2
 
-from ..errors import GuideError
+from ..errors import GuideError, Problem
 from ..model import Book, Edition
 from ..theme import Theme
 from .context import render_template
@@ -19,8 +19,8 @@ COVER_TYPES = {"image/png", "image/jpeg"}
 
 
 def cover_image(book: Book, theme: Theme, root: Path,
-                client: Edition | None = None) -> tuple[str, bytes, list[str]]:
-    """(file name, bytes, WeasyPrint warnings) of the cover image."""
+                client: Edition | None = None) -> tuple[str, bytes, list[Problem]]:
+    """(file name, bytes, warnings) of the cover image."""
     guide = book.guide
     if guide.cover is not None and client is None:
         path = guide.cover if guide.cover.is_absolute() else root / guide.cover

@@ -21,7 +21,7 @@ from pathlib import Path
 from ebooklib import epub
 
 from ... import fonts
-from ...errors import GuideError
+from ...errors import GuideError, Problem
 from ...reader import read_regular
 from ...svg import SvgRefused, clean_svg
 from ...model import Article, Book, Chapter, Edition, Part
@@ -42,7 +42,7 @@ _UNDESCRIBED_IMAGE = re.compile(r'<img\b(?![^>]*\balt="[^"]+")[^>]*>')
 class RenderedEpub:
     data: bytes
     documents: int
-    warnings: list[str]
+    warnings: list[Problem]
 
 
 def chapter_file(article: Article) -> str:
@@ -192,12 +192,15 @@ def render_epub(book: Book, theme: Theme, root: Path, client: Edition | None = N
 
     embed = bool(theme.options.get("epub_embed_fonts"))
     kinds = ["epub", "epub-fonts"] if embed else ["epub"]
-    stylesheet, loads = _loading_nothing("\n".join(
-        read_regular(p).decode("utf-8", errors="replace")
-        for kind in kinds for p in theme.stylesheets(kind)))
-    if loads:
-        warnings.append(f"theme '{theme.name}': {loads} url() or @import left out of the "
-                        "e-book's stylesheet (it carries no file but its fonts)")
+    sheets = []
+    for path in (p for kind in kinds for p in theme.stylesheets(kind)):
+        sheet, loads = _loading_nothing(read_regular(path).decode("utf-8", errors="replace"))
+        sheets.append(sheet)
+        if loads:
+            warnings.append(Problem(f"theme '{theme.name}': {loads} url() or @import left out of "
+                                    "the e-book's stylesheet (it carries no file but its fonts)",
+                                    path, warning=True))
+    stylesheet = "\n".join(sheets)
     css = epub.EpubItem(uid="style", file_name=STYLESHEET, media_type="text/css")
     ebook.add_item(css)
     names = image_files(images)

@@ -57,7 +57,7 @@ class FurniturePage:
 class OnePieceNeeded(Exception):
     """The theme's pages cannot be laid out in chunks: an article does not start a new page,
     or left and right pages have different page areas (a chunk laid out from a right-hand page
-    cannot be used where the book puts it on a left-hand page)."""
+    cannot be used where the book puts it on a left-hand page). Its message says which."""
 
 
 @dataclass(frozen=True)
@@ -148,4 +148,4 @@ def check_furniture(theme: Theme, group: list[ChunkPages], furniture: LaidOut, l
             raise GuideError(f"theme '{theme.name}': furniture.html does not follow the "
                              "named pages of the text: keep its `page:` and `break-before:`")
         if text.area != page.area:
-            raise OnePieceNeeded()
+            raise OnePieceNeeded("its left- and right-hand pages have different page areas")
