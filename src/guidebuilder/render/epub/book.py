@@ -28,6 +28,7 @@ from ...model import Article, Book, Chapter, Edition, Part
 from ...theme import Theme
 from ..cover import cover_image
 from ..context import render_template, subject, visible_text
+from ..contract import APPENDIX_SOURCES
 from ..layout import MAX_RESOURCE_BYTES
 
 STYLESHEET = "style/book.css"
@@ -234,9 +235,9 @@ def render_epub(book: Book, theme: Theme, root: Path, client: Edition | None = N
                                    article.title, _chapter_body(theme, book, chapter, names), lang))
             links.append(epub.Link(chapter_file(article), article.title, uid=article.anchor))
         toc.append((epub.Section(part.category.name, href=part_file(part)), links))
-    spine.append(_document(ebook, css, "appendix-sources", "appendix.xhtml", "文章来源",
+    spine.append(_document(ebook, css, APPENDIX_SOURCES, "appendix.xhtml", "文章来源",
                            render_template(theme, "partials/appendix.html", book), lang))
-    toc.append(epub.Link("appendix.xhtml", "文章来源", uid="appendix-sources"))
+    toc.append(epub.Link("appendix.xhtml", "文章来源", uid=APPENDIX_SOURCES))
     ebook.toc = toc
     ebook.spine = spine
     if embed:

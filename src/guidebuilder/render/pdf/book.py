@@ -19,6 +19,7 @@ import segno
 from ...errors import GuideError, Problem
 from ...model import Book
 from ...theme import Theme
+from ..contract import CHUNK_END, COPYRIGHT_PAGE
 from ..layout import LaidOut
 from ..print_job import layout_job, print_stylesheets
 from .footnotes import footnotes_at_calls
@@ -128,7 +129,7 @@ def _render_chunks(book: Book, theme: Theme, root: Path, chunks: list[Chunk], di
     warnings += [Problem(f"WeasyPrint: No anchor #{name} for internal URI reference", warning=True)
                  for name in merged.missing_anchors]
     warnings += merged.warnings
-    front = pages_of.get("copyright-page", 1) - 1
+    front = pages_of.get(COPYRIGHT_PAGE, 1) - 1
     laid_out = [page for placed_chunk in placed for page in placed_chunk.text.pages[:placed_chunk.kept]]
     bare = tuple(i for i, page in enumerate(laid_out) if page.blank or page.name == "cover")
     return RenderedPdf(merged.pdf, total, front, list(dict.fromkeys(warnings)), bare)
@@ -155,7 +156,7 @@ def _kept(chunk: Chunk, text: LaidOut) -> int | None:
     opening made (None when it did not make a page of its own)."""
     if chunk.next is None:
         return len(text.pages)
-    page, (_, y1, _, _) = text.anchors.get("gb-chunk-end", (-1, (0, 0, 0, 0)))
+    page, (_, y1, _, _) = text.anchors.get(CHUNK_END, (-1, (0, 0, 0, 0)))
     if page != len(text.pages) - 1 or page == 0 or abs(y1 - text.pages[page].area[1]) > 0.01:
         return None
     return page

@@ -16,6 +16,7 @@ from ...model import Book, Chapter, Part
 from ...theme import Theme
 from .chunks import Chunk, PageRefs
 from ..context import render_template
+from ..contract import PAGE_REF
 from ..layout import LaidOut
 
 MARGIN_BOXES = ("top-left-corner", "top-left", "top-center", "top-right", "top-right-corner",
@@ -23,8 +24,9 @@ MARGIN_BOXES = ("top-left-corner", "top-left", "top-center", "top-right", "top-r
                 "bottom-right", "bottom-center", "bottom-left", "bottom-left-corner",
                 "left-bottom", "left-middle", "left-top")
 
-WITHOUT_FURNITURE = ("@page { %s }\n.page-ref { color: transparent !important; }\n"
-                     % " ".join(f"@{box} {{ content: none !important; }}" for box in MARGIN_BOXES))
+WITHOUT_FURNITURE = ("@page { %s }\n.%s { color: transparent !important; }\n"
+                     % (" ".join(f"@{box} {{ content: none !important; }}" for box in MARGIN_BOXES),
+                        PAGE_REF))
 """Added to a chunk's stylesheets: its pages carry the text only."""
 
 FURNITURE_ONLY = ("@page { background: none !important; marks: none !important; }\n"

@@ -13,6 +13,7 @@ from pikepdf import Array, Dictionary, Name, String
 from tqdm import tqdm
 
 from ...errors import Problem
+from ..contract import OWN_ID_PREFIX
 from .fontmerge import merge_font_subsets
 from .furniture import ChunkPages
 from ..layout import Box, LaidOut
@@ -43,7 +44,7 @@ def book_anchors(placed: list[ChunkPages]) -> dict[str, tuple[int, Box, float]]:
     anchors: dict[str, tuple[int, Box, float]] = {}
     for chunk in placed:
         for name, (page, box) in chunk.text.anchors.items():
-            if page < chunk.kept and not name.startswith("gb-"):
+            if page < chunk.kept and not name.startswith(OWN_ID_PREFIX):
                 anchors.setdefault(name, (chunk.first - 1 + page, box, chunk.text.height))
     return anchors
 
