@@ -285,7 +285,7 @@ def guide_page(site: PreviewSite, snapshot: Snapshot, name: str, view: str, key:
     else:
         content = render_template(plan.theme, "partials/appendix.html", book, client=client,
                                   link_to=link_to)
-        title = "文章来源"
+        title = plan.theme.label("sources")
     content = _images_from_server(_book_links(content, book, edition))
     picker = _edition_picker(guide, edition, here if view == "contents" else "")
     body = (f'<header class="gb-bar"><a href="/">全部指南</a> › <a href="{here}{_query(edition)}">'

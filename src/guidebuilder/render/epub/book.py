@@ -76,7 +76,7 @@ def modified(book: Book) -> dt.datetime:
     return dt.datetime.combine(day, dt.time())
 
 
-def _metadata(ebook: epub.EpubBook, book: Book, has_images: bool, described: bool,
+def _metadata(ebook: epub.EpubBook, book: Book, theme: Theme, has_images: bool, described: bool,
               client: Edition | None = None) -> None:
     guide = book.guide
     ebook.set_identifier(book_identifier(book, client))
@@ -106,10 +106,9 @@ def _metadata(ebook: epub.EpubBook, book: Book, has_images: bool, described: boo
         ("accessModeSufficient", "textual,visual" if has_images else "textual"),
         *(("accessibilityFeature", f) for f in features),
         ("accessibilityHazard", "none"),
-        ("accessibilitySummary",
-         "本书为可重排文本，章节有标题结构与目录导航，阅读顺序与印刷版一致；"
-         + ("图片均附有替代文字；" if has_images and described else "")
-         + "不含闪烁、声音或动态内容。"),
+        ("accessibilitySummary", theme.label("accessibility_summary_alt_text"
+                                             if has_images and described
+                                             else "accessibility_summary")),
     ]
     for name, value in accessibility:
         ebook.add_metadata(None, "meta", value, {"property": f"schema:{name}"})
@@ -186,7 +185,7 @@ def render_epub(book: Book, theme: Theme, root: Path, client: Edition | None = N
     images = sorted({image for chapter in book.chapters for image in chapter.article.images})
     described = not any(_UNDESCRIBED_IMAGE.search(c.article.body_html) for c in book.chapters)
     ebook = epub.EpubBook()
-    _metadata(ebook, book, has_images=bool(images), described=described, client=client)
+    _metadata(ebook, book, theme, has_images=bool(images), described=described, client=client)
 
     cover_name, cover_data, warnings = cover_image(book, theme, root, client)
     ebook.set_cover(cover_name, cover_data, create_page=False)
@@ -214,12 +213,13 @@ def render_epub(book: Book, theme: Theme, root: Path, client: Edition | None = N
     lang = guide.language
     spine: list = [_document(
         ebook, css, "cover", "cover.xhtml", guide.title,
-        f'<div class="cover-image"><img src="{cover_name}" alt="封面：{escape(guide.title)}"/></div>',
+        f'<div class="cover-image"><img src="{cover_name}" '
+        f'alt="{escape(theme.label("cover_image") + guide.title)}"/></div>',
         lang)]
     spine.append(_document(ebook, css, "titlepage", "titlepage.xhtml", guide.title,
                            render_template(theme, "partials/titlepage.html", book, client=client),
                            lang))
-    spine.append(_document(ebook, css, "copyright", "copyright.xhtml", "版权信息",
+    spine.append(_document(ebook, css, "copyright", "copyright.xhtml", theme.label("copyright"),
                            render_template(theme, "partials/copyright.html", book), lang))
     spine.append("nav")
     toc = []
@@ -235,18 +235,18 @@ def render_epub(book: Book, theme: Theme, root: Path, client: Edition | None = N
                                    article.title, _chapter_body(theme, book, chapter, names), lang))
             links.append(epub.Link(chapter_file(article), article.title, uid=article.anchor))
         toc.append((epub.Section(part.category.name, href=part_file(part)), links))
-    spine.append(_document(ebook, css, APPENDIX_SOURCES, "appendix.xhtml", "文章来源",
+    spine.append(_document(ebook, css, APPENDIX_SOURCES, "appendix.xhtml", theme.label("sources"),
                            render_template(theme, "partials/appendix.html", book), lang))
-    toc.append(epub.Link("appendix.xhtml", "文章来源", uid=APPENDIX_SOURCES))
+    toc.append(epub.Link("appendix.xhtml", theme.label("sources"), uid=APPENDIX_SOURCES))
     ebook.toc = toc
     ebook.spine = spine
     if embed:
         text = stylesheet + "".join(visible_text(item.content) + item.title
                                     for item in spine if isinstance(item, epub.EpubHtml))
-        stylesheet = _embedded_fonts(ebook, theme, text + "目录") + "\n" + stylesheet
+        stylesheet = _embedded_fonts(ebook, theme, text + theme.label("contents")) + "\n" + stylesheet
     css.content = stylesheet.encode("utf-8")
     ebook.add_item(epub.EpubNcx())
-    ebook.add_item(epub.EpubNav(title="目录"))
+    ebook.add_item(epub.EpubNav(title=theme.label("contents")))
 
     raw = io.BytesIO()
     epub.write_epub(raw, ebook, {"mtime": modified(book), "raise_exceptions": True})
