@@ -3,8 +3,9 @@ and the facts about its pages out (where each anchor, link and bookmark is), so 
 laid out apart can be put together into one book.
 
 WeasyPrint reports problems through its logger instead of raising; they are captured and
-handed back as warnings (`Problem`s), a stylesheet's own named by its file and line. Its URL fetcher is replaced by one that serves only `data:` URLs and
-files inside the allowed folders: article HTML is untrusted.
+handed back as warnings (`Problem`s), a stylesheet's own named by its file and line. Its URL
+fetcher is replaced by one that serves only `data:` URLs and files inside the allowed folders:
+article HTML is untrusted.
 """
 
 from __future__ import annotations

@@ -243,7 +243,8 @@ def render_epub(book: Book, theme: Theme, root: Path, client: Edition | None = N
     if embed:
         text = stylesheet + "".join(visible_text(item.content) + item.title
                                     for item in spine if isinstance(item, epub.EpubHtml))
-        stylesheet = _embedded_fonts(ebook, theme, text + theme.label("contents")) + "\n" + stylesheet
+        fonts_css = _embedded_fonts(ebook, theme, text + theme.label("contents"))
+        stylesheet = fonts_css + "\n" + stylesheet
     css.content = stylesheet.encode("utf-8")
     ebook.add_item(epub.EpubNcx())
     ebook.add_item(epub.EpubNav(title=theme.label("contents")))
