@@ -139,10 +139,11 @@ def _theme_folder(name: str, root: Path, builtin_only: bool = False) -> Path:
     raise GuideError(f"theme '{name}' not found (searched {', '.join(map(str, searched))})")
 
 
-def _add_options(options: dict[str, Any], parents: Mapping[str, Any], info: Path) -> None:
-    """A parent's options under its child's: the child's win, and its `labels` win label by
-    label (a theme that renames one keeps the others)."""
-    for key, value in parents.items():
+def _add_options(options: dict[str, Any], more: Mapping[str, Any], info: Path) -> None:
+    """The options of the next theme up the chain (`info`) under those read before: a child's
+    win over its parent's, and its `labels` label by label (a theme that renames one keeps the
+    others)."""
+    for key, value in more.items():
         if key == "labels":
             if not isinstance(value, dict):
                 raise GuideError("`options: labels:` is a mapping of label names to texts, "
