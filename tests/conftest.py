@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 import subprocess
 import sys
 import textwrap
@@ -13,6 +14,55 @@ from guidebuilder.errors import Problems
 from guidebuilder.reader import read_corpus
 
 REPO = Path(__file__).resolve().parents[1]
+
+
+WATCHED_LOGGERS = ("guidebuilder", "weasyprint")
+QUIET_LOGGERS = ("weasyprint.progress",)  # WeasyPrint's steps, not problems
+
+
+def _watched(name: str) -> bool:
+    def under(prefixes: tuple[str, ...]) -> bool:
+        return any(name == p or name.startswith(p + ".") for p in prefixes)
+    return under(WATCHED_LOGGERS) and not under(QUIET_LOGGERS)
+
+
+class _LoggedWarnings(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if _watched(record.name):
+            self.records.append(record)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _logged_warnings():
+    """Listens from the session's start, so what session fixtures log is heard too. It listens
+    at the root logger: a warning that guidebuilder captures (WeasyPrint's, while laying out)
+    does not get there, and is not a log but a Problem."""
+    handler = _LoggedWarnings()
+    logging.getLogger().addHandler(handler)
+    yield handler.records
+    logging.getLogger().removeHandler(handler)
+
+
+@pytest.fixture(autouse=True)
+def no_unexpected_logs(request, _logged_warnings):
+    """Fails a test if guidebuilder or WeasyPrint logs a warning during it (or while setting up
+    what it uses) that nothing captured: every warning must reach the user through the build.
+    A test that expects such warnings asks for `expect_logs`."""
+    yield _logged_warnings
+    logged = [f"{r.name}: {r.levelname}: {r.getMessage()}" for r in _logged_warnings]
+    _logged_warnings.clear()
+    if "expect_logs" not in request.fixturenames:
+        assert logged == [], "unexpected warnings logged"
+
+
+@pytest.fixture
+def expect_logs(no_unexpected_logs) -> list[logging.LogRecord]:
+    """The warnings logged during the test, for a test that expects some (it may check them)."""
+    return no_unexpected_logs
 
 
 def build_pdf(root: Path, out: Path, *guides: str) -> dict[str, PdfBook]:

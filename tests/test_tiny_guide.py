@@ -109,7 +109,9 @@ def test_weasyprint_warnings_reach_the_user(tiny_project):
     write(tiny_project / "themes/default/theme.yml", "extends: default\n")
     result = run_cli("build", cwd=tiny_project)
     assert result.returncode == 0
-    assert "warning: WeasyPrint: Ignored `colour: red`" in result.stderr
+    assert ("themes/default/css/print.css:1: warning: WeasyPrint: Ignored `colour: red`"
+            in result.stderr)
+    assert result.stderr.count("Ignored `colour: red`") == 1
     strict = run_cli("build", "--strict", cwd=tiny_project)
     assert strict.returncode == 1 and "Ignored `colour: red`" in strict.stderr
 

@@ -191,8 +191,11 @@ def build(root: Path, names: list[str], formats: list[str], out: Path,
             for fmt in formats:
                 for rendered in renderer(fmt)(request):
                     client, data = rendered.client, rendered.data
-                    warnings.extend(Problem(f"WeasyPrint: {m}", book.guide.path, warning=True)
-                                    for m in rendered.warnings)
+                    for warning in rendered.warnings:
+                        if warning.path is None:
+                            warning = dataclasses.replace(warning, path=book.guide.path)
+                        if warning not in warnings:  # every edition's pages load the theme's CSS
+                            warnings.append(warning)
                     if strict and warnings:
                         raise GuideError([Problem(p.message, p.path, p.line) for p in warnings])
                     target = out / output_name(book.guide, client, fmt, proof=bool(articles))

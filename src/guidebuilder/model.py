@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
+from .render.contract import ARTICLE_ID, PART_ID
 from .keys import Key, KeySet, Kind
 
 
@@ -101,7 +102,7 @@ class Article:
     @property
     def anchor(self) -> str:
         """The id of the article's opening in an assembled book (unique: slugs are unique)."""
-        return f"article-{self.slug}"
+        return ARTICLE_ID.format(slug=self.slug)
 
     @property
     def is_reprint(self) -> bool:
@@ -269,7 +270,7 @@ class Part:
 
     @property
     def anchor(self) -> str:
-        return f"part-{self.category.folder}"
+        return PART_ID.format(folder=self.category.folder)
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from .errors import GuideError, Problem, Problems
 from .model import Article, Book, Chapter, Guide
 from .reader import read_article
 from .render.context import render_template
+from .render.contract import APPENDIX_SOURCES
 from .theme import BUILTIN_THEMES
 
 WATCHED = ("articles", "guides", "clients", "themes", "covers")
@@ -159,7 +160,7 @@ def _images_from_server(markup: str) -> str:
 def _book_links(markup: str, book: Book, edition: str | None) -> str:
     """`#anchor` links of the book (contents, cross-references) -> preview pages."""
     guide = book.guide
-    targets = {"appendix-sources": f"/guide/{quote(guide.name)}/sources{_query(edition)}"}
+    targets = {APPENDIX_SOURCES: f"/guide/{quote(guide.name)}/sources{_query(edition)}"}
     for part in book.parts:
         targets[part.anchor] = f"/guide/{quote(guide.name)}/part/{quote(part.category.folder)}{_query(edition)}"
         for chapter in part.chapters:
@@ -284,7 +285,7 @@ def guide_page(site: PreviewSite, snapshot: Snapshot, name: str, view: str, key:
     else:
         content = render_template(plan.theme, "partials/appendix.html", book, client=client,
                                   link_to=link_to)
-        title = "文章来源"
+        title = plan.theme.label("sources")
     content = _images_from_server(_book_links(content, book, edition))
     picker = _edition_picker(guide, edition, here if view == "contents" else "")
     body = (f'<header class="gb-bar"><a href="/">全部指南</a> › <a href="{here}{_query(edition)}">'

@@ -66,6 +66,17 @@ class Theme:
     fonts: tuple[str, ...]
     options: Mapping[str, Any]
 
+    def label(self, name: str) -> str:
+        """One of the words the renderers write outside the templates (the e-book's contents
+        title, ...): `options: labels:` in theme.yml, each label from the nearest theme that
+        gives it (the built-in theme gives them all)."""
+        value = (self.options.get("labels") or {}).get(name)
+        if not isinstance(value, str):
+            raise GuideError(f"theme '{self.name}': `options: labels: {name}:` must be a text "
+                             "(the built-in theme.yml gives every label)",
+                             self.folders[0] / "theme.yml")
+        return value
+
     def stylesheets(self, kind: str) -> list[Path]:
         """`css/<kind>.css` of every theme in the chain, parents first, so children override."""
         found = [f / "css" / f"{kind}.css" for f in reversed(self.folders)
@@ -143,6 +154,20 @@ def _theme_folder(name: str, root: Path, builtin_only: bool = False) -> Path:
     raise GuideError(f"theme '{name}' not found (searched {', '.join(map(str, searched))})")
 
 
+def _add_options(options: dict[str, Any], more: Mapping[str, Any], info: Path) -> None:
+    """The options of the next theme up the chain (`info`) under those read before: a child's
+    win over its parent's, and its `labels` label by label (a theme that renames one keeps the
+    others)."""
+    for key, value in more.items():
+        if key == "labels":
+            if not isinstance(value, dict):
+                raise GuideError("`options: labels:` is a mapping of label names to texts, "
+                                 "e.g. sources: 文章来源", info)
+            options["labels"] = {**value, **options.get("labels", {})}
+        else:
+            options.setdefault(key, value)
+
+
 def load_theme(name: str, root: Path) -> Theme:
     """The theme and its parents. `extends:` defaults to the built-in `default`; a project
     theme that extends its own name (themes/default extending default) gets the built-in one."""
@@ -159,10 +184,10 @@ def load_theme(name: str, root: Path) -> Theme:
         if folder in folders:
             raise GuideError(f"theme '{name}' extends itself in a loop", folder / "theme.yml")
         folders.append(folder)
-        settings = read_settings(folder / "theme.yml")
+        info = folder / "theme.yml"
+        settings = read_settings(info)
         fonts = fonts or settings.fonts
-        for key, value in settings.options.items():
-            options.setdefault(key, value)
+        _add_options(options, settings.options, info)
         is_builtin = folder.parent == BUILTIN_THEMES
         parent = settings.extends if settings.says_extends else (None if is_builtin else "default")
         builtin_only = parent == current

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
 
 if TYPE_CHECKING:
+    from ..errors import Problem
     from ..model import Book, Edition
     from ..theme import Theme
 
@@ -39,11 +40,12 @@ class Request:
 
 @dataclass(frozen=True)
 class Rendered:
-    """One output: the edition it is for, its bytes, and the renderer's warnings."""
+    """One output: the edition it is for, its bytes, and the renderer's warnings (a warning
+    without a file is the guide's: `build` names it)."""
 
     client: Edition | None
     data: bytes
-    warnings: list[str]
+    warnings: list[Problem]
 
 
 def renderer(fmt: str) -> Callable[[Request], Iterator[Rendered]]:

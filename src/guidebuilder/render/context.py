@@ -7,6 +7,7 @@ import re
 
 from ..model import Article, Book
 from ..theme import Theme
+from . import contract
 from .typeset import normalizes_punctuation, typeset_html
 
 _TAG = re.compile(r"<[^>]+>")
@@ -32,12 +33,14 @@ def render_template(theme: Theme, template: str, book: Book, **extra) -> str:
     gives an inline SVG QR code where the format has one (print) and is None elsewhere, and
     client, the client Edition the book is prepared for (None for the firm's own edition), and
     page_ref(anchor, style), the slot of the page number of `anchor` in a printed book (an
-    empty string where pages have no numbers).
+    empty string where pages have no numbers), and contract, the ids and classes guidebuilder
+    relies on (`contract.COPYRIGHT_PAGE`, ...: render/contract.py).
 
     The result is set as Chinese text (`typeset`): punctuation, spacing, kept-together
     paragraph ends, compressed adjacent marks."""
     context = dict(book=book, guide=book.guide, subject=subject(book), options=theme.options,
-                   link_to=same_document_link, qr=None, client=None, page_ref=no_page_numbers)
+                   link_to=same_document_link, qr=None, client=None, page_ref=no_page_numbers,
+                   contract=contract.NAMES)
     context.update(extra)
     return typeset_html(theme.render(template, **context),
                         normalize=normalizes_punctuation(book.guide, theme))

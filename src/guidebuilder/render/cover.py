@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from ..errors import GuideError
+from ..errors import GuideError, Problem
 from ..model import Book, Edition
 from ..theme import Theme
 from .context import render_template
@@ -29,7 +29,7 @@ class PendingCover:
     `result()`, which waits for them; `close()` stops whatever is still making it."""
 
     name: str
-    result: Callable[[], tuple[bytes, list[str]]]
+    result: Callable[[], tuple[bytes, list[Problem]]]
     close: Callable[[], None] = lambda: None
 
 
@@ -53,7 +53,7 @@ def start_cover_image(book: Book, theme: Theme, root: Path,
                         lambda: pool.shutdown(wait=False, cancel_futures=True))
 
 
-def drawn_cover(job: LayoutJob) -> tuple[bytes, list[str]]:
+def drawn_cover(job: LayoutJob) -> tuple[bytes, list[Problem]]:
     """The first page of the laid-out cover as a PNG COVER_HEIGHT_PX high."""
     import pypdfium2
 

@@ -3,8 +3,9 @@ and the facts about its pages out (where each anchor, link and bookmark is), so 
 laid out apart can be put together into one book.
 
 WeasyPrint reports problems through its logger instead of raising; they are captured and
-handed back as warnings. Its URL fetcher is replaced by one that serves only `data:` URLs and
-files inside the allowed folders: article HTML is untrusted.
+handed back as warnings (`Problem`s), a stylesheet's own named by its file and line. Its URL
+fetcher is replaced by one that serves only `data:` URLs and files inside the allowed folders:
+article HTML is untrusted.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from urllib.request import url2pathname
 import weasyprint
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from ..errors import Problem
 from ..svg import SvgRefused, clean_svg
 from . import cjk_justify
 from .font_placeholders import placeholder_fonts
@@ -139,18 +141,34 @@ def _parsed(path: str, size: int, mtime_ns: int,
 
 
 _NO_ANCHOR = re.compile(r"^No anchor #(.*) for internal URI reference$")
+_AT_LINE = re.compile(r" at (\d+):\d+\b")
+
+
+def weasyprint_warning(message: str, stylesheet: Path | None = None) -> Problem:
+    """One of WeasyPrint's messages as a warning: a stylesheet's names that file, and the line
+    WeasyPrint gives; any other has no file (the build names the guide)."""
+    line = None
+    if stylesheet is not None and (found := _AT_LINE.search(message)):
+        line = int(found.group(1))
+    return Problem(f"WeasyPrint: {message}", stylesheet, line, warning=True)
+
+
+def _stylesheets(job: LayoutJob) -> tuple[list, list[Problem]]:
+    """The job's stylesheets parsed, and WeasyPrint's warnings about each, named by its file."""
+    css, warnings = [], []
+    for path in job.stylesheets:
+        sheet, messages = _stylesheet(path, job.allowed)
+        css.append(sheet)
+        warnings += [weasyprint_warning(m, path) for m in messages]
+    return css, warnings
 
 
 def lay_out(job: LayoutJob) -> LaidOut:
     """Lay out and write one document (run in a worker process, or in this one)."""
     cjk_justify.install()
     fetcher = ProjectFetcher(list(job.allowed))
-    css, messages = [], []
-    for path in job.stylesheets:
-        sheet, found = _stylesheet(path, job.allowed)
-        css.append(sheet)
-        messages.extend(found)
-    with captured_weasyprint_log() as layout_messages:
+    css, warnings = _stylesheets(job)
+    with captured_weasyprint_log() as messages:
         css.append(weasyprint.CSS(string=job.extra_css, url_fetcher=fetcher))
         document = weasyprint.HTML(string=with_qr_codes(job.html), base_url=job.base_url,
                                    url_fetcher=fetcher).render(stylesheets=css)
@@ -158,7 +176,6 @@ def lay_out(job: LayoutJob) -> LaidOut:
         identifier = hashlib.sha256(job.identity.encode()).hexdigest()[:32]
         with placeholder_fonts(job.merged):
             document.write_pdf(output, pdf_identifier=identifier.encode())
-    messages.extend(layout_messages)
     anchors: dict[str, tuple[int, Box]] = {}
     pages, bookmarks, links = [], [], []
     for index, page in enumerate(document.pages):
@@ -172,11 +189,11 @@ def lay_out(job: LayoutJob) -> LaidOut:
     for index, page in enumerate(document.pages):
         links.extend((index, target, tuple(rect)) for kind, target, rect, _ in page.links
                      if kind == "internal" and target not in anchors)
-    warnings = tuple(m for m in messages if not _NO_ANCHOR.match(m))
+    warnings += [weasyprint_warning(m) for m in messages if not _NO_ANCHOR.match(m)]
     height = document.pages[0].height if document.pages else 0.0
     if len(pages) >= 20:
         del document
         gc.collect()  # a laid-out document is full of reference cycles: free it now
         _give_back_memory()
     return LaidOut(output.getvalue(), height, tuple(pages), anchors, tuple(links),
-                   tuple(bookmarks), warnings)
+                   tuple(bookmarks), tuple(warnings))

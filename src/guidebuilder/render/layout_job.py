@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 
+from ..errors import Problem
+
 LAYOUT_VERSION = "4"
 """Changes when guidebuilder lays out the same input differently (cached layouts are then
 stale): 2 = inter-character justification, 3 = placeholder fonts, 4 = QR codes drawn at
@@ -106,4 +108,4 @@ class LaidOut:
     anchors: dict[str, tuple[int, Box]]
     foreign_links: tuple[tuple[int, str, Box], ...]  # to anchors not in this document
     bookmarks: tuple[tuple[int, int, str, float, float], ...]  # page, level, label, x, y
-    warnings: tuple[str, ...]
+    warnings: tuple[Problem, ...]

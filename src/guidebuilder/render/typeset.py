@@ -27,6 +27,8 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
+from .contract import HALT, NOBREAK, PAGE_REF, URL, URL_TEXT, VERBATIM
+
 if TYPE_CHECKING:
     from ..model import Book, Guide
     from ..theme import Theme
@@ -177,7 +179,8 @@ _TAG = re.compile(r"<\s*(/?)\s*([a-zA-Z][a-zA-Z0-9:-]*)([^>]*?)(/?)\s*>", re.S)
 _VERBATIM = {"code", "pre", "kbd", "samp", "var", "tt", "svg", "math", "script", "style",
              "textarea"}
 _ASIDE_CLASS = re.compile(r"""\bclass\s*=\s*["'][^"']*\bfootnote-text\b""")
-_VERBATIM_CLASS = re.compile(r"""\bclass\s*=\s*["'][^"']*\b(?:url|page-ref|gb-verbatim)\b""")
+_VERBATIM_CLASS = re.compile(r"""\bclass\s*=\s*["'][^"']*\b(?:%s)\b"""
+                             % "|".join(map(re.escape, (URL_TEXT, PAGE_REF, VERBATIM))))
 _PARAGRAPHS = {"p", "li", "dd", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6"}
 _BLOCKS = _PARAGRAPHS | {"div", "section", "article", "aside", "nav", "header", "footer", "h1",
                          "h2", "h3", "h4", "h5", "h6", "ul", "ol", "dl", "dt", "table", "tr",
@@ -248,11 +251,11 @@ def _emit(text: _Text, keep_last: bool) -> str:
         if stop is None:
             break
         if start in urls:
-            out.append('<span class="gb-url">')
+            out.append(f'<span class="{URL}">')
         if start == keep_from:
-            out.append('<span class="gb-nobreak">')
+            out.append(f'<span class="{NOBREAK}">')
         escaped = html.escape(source[start:stop], quote=False)
-        out.append(f'<span class="gb-halt">{escaped}</span>' if start in halts else escaped)
+        out.append(f'<span class="{HALT}">{escaped}</span>' if start in halts else escaped)
     return "".join(out)
 
 
@@ -336,7 +339,7 @@ def typeset_html(markup: str, normalize: bool = True, compress: bool = True,
     return "".join(_emit(t, keep_last) if isinstance(t, _Text) else t for t in tokens)
 
 
-_URL_SPAN = re.compile(r'(<span class="gb-url">)(.*?)(</span>)', re.S)
+_URL_SPAN = re.compile(f'(<span class="{URL}">)(.*?)(</span>)', re.S)
 _CHARACTER = re.compile(r"&#?\w+;|.", re.S)  # a character of escaped HTML text
 
 

@@ -21,13 +21,14 @@ from pathlib import Path
 from ebooklib import epub
 
 from ... import fonts
-from ...errors import GuideError
+from ...errors import GuideError, Problem
 from ...reader import read_regular
 from ...svg import SvgRefused, clean_svg
 from ...model import Article, Book, Chapter, Edition, Part
 from ...theme import Theme
 from ..cover import PendingCover, start_cover_image
 from ..context import render_template, subject, visible_text
+from ..contract import APPENDIX_SOURCES
 from ..layout_job import MAX_RESOURCE_BYTES
 
 STYLESHEET = "style/book.css"
@@ -42,7 +43,7 @@ _UNDESCRIBED_IMAGE = re.compile(r'<img\b(?![^>]*\balt="[^"]+")[^>]*>')
 class RenderedEpub:
     data: bytes
     documents: int
-    warnings: list[str]
+    warnings: list[Problem]
 
 
 def chapter_file(article: Article) -> str:
@@ -75,7 +76,7 @@ def modified(book: Book) -> dt.datetime:
     return dt.datetime.combine(day, dt.time())
 
 
-def _metadata(ebook: epub.EpubBook, book: Book, has_images: bool, described: bool,
+def _metadata(ebook: epub.EpubBook, book: Book, theme: Theme, has_images: bool, described: bool,
               client: Edition | None = None) -> None:
     guide = book.guide
     ebook.set_identifier(book_identifier(book, client))
@@ -105,10 +106,9 @@ def _metadata(ebook: epub.EpubBook, book: Book, has_images: bool, described: boo
         ("accessModeSufficient", "textual,visual" if has_images else "textual"),
         *(("accessibilityFeature", f) for f in features),
         ("accessibilityHazard", "none"),
-        ("accessibilitySummary",
-         "本书为可重排文本，章节有标题结构与目录导航，阅读顺序与印刷版一致；"
-         + ("图片均附有替代文字；" if has_images and described else "")
-         + "不含闪烁、声音或动态内容。"),
+        ("accessibilitySummary", theme.label("accessibility_summary_alt_text"
+                                             if has_images and described
+                                             else "accessibility_summary")),
     ]
     for name, value in accessibility:
         ebook.add_metadata(None, "meta", value, {"property": f"schema:{name}"})
@@ -185,7 +185,7 @@ def render_epub(book: Book, theme: Theme, root: Path, client: Edition | None = N
     images = sorted({image for chapter in book.chapters for image in chapter.article.images})
     described = not any(_UNDESCRIBED_IMAGE.search(c.article.body_html) for c in book.chapters)
     ebook = epub.EpubBook()
-    _metadata(ebook, book, has_images=bool(images), described=described, client=client)
+    _metadata(ebook, book, theme, has_images=bool(images), described=described, client=client)
 
     cover = start_cover_image(book, theme, root, client)
     try:
@@ -200,15 +200,18 @@ def _epub(book: Book, theme: Theme, root: Path, client: Edition | None, ebook: e
     images = sorted({image for chapter in book.chapters for image in chapter.article.images})
     ebook.set_cover(cover.name, b"", create_page=False)  # its bytes once they are made
     cover_name = cover.name
-    warnings: list[str] = []
+    warnings: list[Problem] = []
     embed = bool(theme.options.get("epub_embed_fonts"))
     kinds = ["epub", "epub-fonts"] if embed else ["epub"]
-    stylesheet, loads = _loading_nothing("\n".join(
-        read_regular(p).decode("utf-8", errors="replace")
-        for kind in kinds for p in theme.stylesheets(kind)))
-    if loads:
-        warnings.append(f"theme '{theme.name}': {loads} url() or @import left out of the "
-                        "e-book's stylesheet (it carries no file but its fonts)")
+    sheets = []
+    for path in (p for kind in kinds for p in theme.stylesheets(kind)):
+        sheet, loads = _loading_nothing(read_regular(path).decode("utf-8", errors="replace"))
+        sheets.append(sheet)
+        if loads:
+            warnings.append(Problem(f"theme '{theme.name}': {loads} url() or @import left out of "
+                                    "the e-book's stylesheet (it carries no file but its fonts)",
+                                    path, warning=True))
+    stylesheet = "\n".join(sheets)
     css = epub.EpubItem(uid="style", file_name=STYLESHEET, media_type="text/css")
     ebook.add_item(css)
     names = image_files(images)
@@ -221,12 +224,13 @@ def _epub(book: Book, theme: Theme, root: Path, client: Edition | None, ebook: e
     lang = guide.language
     spine: list = [_document(
         ebook, css, "cover", "cover.xhtml", guide.title,
-        f'<div class="cover-image"><img src="{cover_name}" alt="封面：{escape(guide.title)}"/></div>',
+        f'<div class="cover-image"><img src="{cover_name}" '
+        f'alt="{escape(theme.label("cover_image") + guide.title)}"/></div>',
         lang)]
     spine.append(_document(ebook, css, "titlepage", "titlepage.xhtml", guide.title,
                            render_template(theme, "partials/titlepage.html", book, client=client),
                            lang))
-    spine.append(_document(ebook, css, "copyright", "copyright.xhtml", "版权信息",
+    spine.append(_document(ebook, css, "copyright", "copyright.xhtml", theme.label("copyright"),
                            render_template(theme, "partials/copyright.html", book), lang))
     spine.append("nav")
     toc = []
@@ -242,9 +246,9 @@ def _epub(book: Book, theme: Theme, root: Path, client: Edition | None, ebook: e
                                    article.title, _chapter_body(theme, book, chapter, names), lang))
             links.append(epub.Link(chapter_file(article), article.title, uid=article.anchor))
         toc.append((epub.Section(part.category.name, href=part_file(part)), links))
-    spine.append(_document(ebook, css, "appendix-sources", "appendix.xhtml", "文章来源",
+    spine.append(_document(ebook, css, APPENDIX_SOURCES, "appendix.xhtml", theme.label("sources"),
                            render_template(theme, "partials/appendix.html", book), lang))
-    toc.append(epub.Link("appendix.xhtml", "文章来源", uid="appendix-sources"))
+    toc.append(epub.Link("appendix.xhtml", theme.label("sources"), uid=APPENDIX_SOURCES))
     ebook.toc = toc
     ebook.spine = spine
     cover_data, cover_warnings = cover.result()
@@ -253,10 +257,11 @@ def _epub(book: Book, theme: Theme, root: Path, client: Edition | None, ebook: e
     if embed:
         text = stylesheet + "".join(visible_text(item.content) + item.title
                                     for item in spine if isinstance(item, epub.EpubHtml))
-        stylesheet = _embedded_fonts(ebook, theme, text + "目录") + "\n" + stylesheet
+        fonts_css = _embedded_fonts(ebook, theme, text + theme.label("contents"))
+        stylesheet = fonts_css + "\n" + stylesheet
     css.content = stylesheet.encode("utf-8")
     ebook.add_item(epub.EpubNcx())
-    ebook.add_item(epub.EpubNav(title="目录"))
+    ebook.add_item(epub.EpubNav(title=theme.label("contents")))
 
     raw = io.BytesIO()
     epub.write_epub(raw, ebook, {"mtime": modified(book), "raise_exceptions": True})

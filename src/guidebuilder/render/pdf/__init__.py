@@ -28,4 +28,5 @@ def render(request: Request) -> Iterator[Rendered]:
             yield Rendered(None, base.data, base.warnings)
         else:
             edition = render_edition_pdf(base, book, theme, root, client)
-            yield Rendered(client, edition.data, edition.warnings)
+            shared = [] if None in request.clients else base.warnings  # else said with the firm's
+            yield Rendered(client, edition.data, shared + edition.warnings)

@@ -14,9 +14,10 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ...errors import GuideError
+from ...errors import GuideError, Problem
 from ...model import Book
 from ...theme import Theme
+from ..contract import CHUNK_END, COPYRIGHT_PAGE
 from ..layout_job import LaidOut
 from ..print_job import layout_job, print_stylesheets
 from ..qr import qr_placeholder
@@ -45,7 +46,7 @@ class RenderedPdf:
     data: bytes
     pages: int
     front_pages: int  # the cover and title page, which a client edition replaces
-    warnings: list[str]
+    warnings: list[Problem]
     bare_pages: tuple[int, ...] = ()  # indices of the cover and blank pages: no client overlay
 
 
@@ -60,24 +61,27 @@ def for_print(book: Book) -> Book:
 
 def render_pdf(book: Book, theme: Theme, root: Path, jobs: int = 1,
                cache: LayoutCache | None = None) -> RenderedPdf:
-    """The PDF in memory, with WeasyPrint's warnings. Nothing is written here but the cache."""
+    """The PDF in memory, with its warnings. Nothing is written here but the cache."""
     book = for_print(book)
     with Workers(jobs, cache) as workers:
         chunks = plan_chunks(book)
-        if _refers_across_pages(print_stylesheets(book, theme)):
+        if one_piece := _refers_across_pages(print_stylesheets(book, theme)):
             chunks = [whole_book(book)]
         digits = page_digits(book)
         exact = True
         while True:
             try:
                 result = _render_chunks(book, theme, root, chunks, digits, exact, workers)
-            except OnePieceNeeded:
+            except OnePieceNeeded as why:
                 if len(chunks) == 1:
                     raise GuideError(f"theme '{theme.name}': furniture.html does not match "
                                      "the pages of the book") from None
+                one_piece = Problem(f"theme '{theme.name}': {why}, {ONE_PIECE}", warning=True)
                 chunks = [whole_book(book)]
                 continue
             if isinstance(result, RenderedPdf):
+                if one_piece:
+                    result = replace(result, warnings=[one_piece, *result.warnings])
                 return result
             exact = exact and result > digits  # after narrowing once, wider slots will do
             digits = result
@@ -98,7 +102,7 @@ def _render_chunks(book: Book, theme: Theme, root: Path, chunks: list[Chunk], di
     if None in kept:
         if len(chunks) == 1:
             raise GuideError(f"theme '{theme.name}': the book could not be laid out")
-        raise OnePieceNeeded()
+        raise OnePieceNeeded("an article or part does not start a new page")
     firsts = [1 + sum(kept[:i]) for i in range(len(chunks))]
     total = sum(kept)
     needed = len(str(total))
@@ -123,20 +127,29 @@ def _render_chunks(book: Book, theme: Theme, root: Path, chunks: list[Chunk], di
     merged = merge(placed, [Furniture(over, group[0].first, lead, sum(c.kept for c in group))
                             for group, over, lead in zip(groups, furniture, leads)])
     warnings = [w for laid_out in (*texts, *furniture) for w in laid_out.warnings]
-    warnings += [f"No anchor #{name} for internal URI reference" for name in merged.missing_anchors]
-    front = pages_of.get("copyright-page", 1) - 1
+    warnings += [Problem(f"WeasyPrint: No anchor #{name} for internal URI reference", warning=True)
+                 for name in merged.missing_anchors]
+    warnings += merged.warnings
+    front = pages_of.get(COPYRIGHT_PAGE, 1) - 1
     laid_out = [page for placed_chunk in placed for page in placed_chunk.text.pages[:placed_chunk.kept]]
     bare = tuple(i for i, page in enumerate(laid_out) if page.blank or page.name == "cover")
     return RenderedPdf(merged.pdf, total, front, list(dict.fromkeys(warnings)), bare)
 
 
-_ACROSS_PAGES = re.compile(r"target-(?:counter|counters|text)\s*\(")
+_ACROSS_PAGES = re.compile(r"(target-(?:counter|counters|text))\s*\(")
+ONE_PIECE = "so the book is laid out in one piece, on one core (slow for a big book)"
 
 
-def _refers_across_pages(stylesheets: tuple[Path, ...]) -> bool:
+def _refers_across_pages(stylesheets: tuple[Path, ...]) -> Problem | None:
     """Whether the theme's CSS itself looks up other elements' pages or text (target-counter,
-    ...): a chunk cannot see the others, so such a theme is laid out in one piece."""
-    return any(_ACROSS_PAGES.search(path.read_text(encoding="utf-8")) for path in stylesheets)
+    ...): a chunk cannot see the others, so such a theme is laid out in one piece. The warning
+    that says so names the first place it does."""
+    for path in stylesheets:
+        text = path.read_text(encoding="utf-8")
+        if found := _ACROSS_PAGES.search(text):
+            return Problem(f"the theme's CSS uses {found.group(1)}(), {ONE_PIECE}",
+                           path, text.count("\n", 0, found.start()) + 1, warning=True)
+    return None
 
 
 def _kept(chunk: Chunk, text: LaidOut) -> int | None:
@@ -144,7 +157,7 @@ def _kept(chunk: Chunk, text: LaidOut) -> int | None:
     opening made (None when it did not make a page of its own)."""
     if chunk.next is None:
         return len(text.pages)
-    page, (_, y1, _, _) = text.anchors.get("gb-chunk-end", (-1, (0, 0, 0, 0)))
+    page, (_, y1, _, _) = text.anchors.get(CHUNK_END, (-1, (0, 0, 0, 0)))
     if page != len(text.pages) - 1 or page == 0 or abs(y1 - text.pages[page].area[1]) > 0.01:
         return None
     return page

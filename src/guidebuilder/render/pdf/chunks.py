@@ -19,6 +19,7 @@ from markupsafe import Markup
 from ...model import PAGE_SIZES, Book, Chapter, Part
 from ...theme import Theme
 from ..context import render_template, visible_text
+from ..contract import APPENDIX_SOURCES, OWN_ID_PREFIX, PAGE_REF
 
 MIN_CHARS = 20_000   # about 40 A5 pages of Chinese: below this a chunk costs more than it saves
 MAX_CHARS = 60_000   # about 120 pages: bounds a worker's memory
@@ -40,7 +41,7 @@ class Item:
     def anchor(self) -> str:
         if self.kind == "article":
             return self.chapter.article.anchor
-        return self.part.anchor if self.kind == "part" else "appendix-sources"
+        return self.part.anchor if self.kind == "part" else APPENDIX_SOURCES
 
 
 @dataclass(frozen=True)
@@ -62,10 +63,10 @@ class PageRefs:
     slots: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def __call__(self, anchor: str, style: str) -> Markup:
-        slot = f"gb-ref-{len(self.slots)}"
+        slot = f"{OWN_ID_PREFIX}ref-{len(self.slots)}"
         self.slots[slot] = (anchor, style)
-        return Markup('<span class="page-ref page-ref-{}" id="{}">{}</span>').format(
-            style, slot, "0" * self.digits)
+        return Markup('<span class="{0} {0}-{1}" id="{2}">{3}</span>').format(
+            PAGE_REF, style, slot, "0" * self.digits)
 
 
 def _weight(chapter: Chapter) -> int:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import functools
 import io
-import logging
 import re
 import subprocess
 import zlib
@@ -24,9 +23,7 @@ import uharfbuzz as hb
 from fontTools.ttLib import TTFont
 from pikepdf import Array, Dictionary, Name, Stream
 
-from ...errors import GuideError
-
-LOGGER = logging.getLogger(__name__)
+from ...errors import GuideError, Problem
 
 Face = tuple[str, int]  # original font file and index in its collection
 Number = int | Decimal
@@ -57,12 +54,21 @@ class _Variant:
         self.text.update(text)
 
 
-def merge_font_subsets(pdf: pikepdf.Pdf) -> int:
-    """Make every font face used in `pdf` one embedded subset; returns how many font
-    dictionaries were replaced.
+@dataclass(frozen=True)
+class MergedFonts:
+    replaced: int  # font dictionaries
+    warnings: tuple[Problem, ...]  # about faces left unmerged
 
-    Faces whose original font cannot be found on this system are left as they are (logged).
+
+def merge_font_subsets(pdf: pikepdf.Pdf) -> MergedFonts:
+    """Make every font face used in `pdf` one embedded subset.
+
+    Faces whose original font cannot be found on this system are left as they are (with a
+    warning: the PDF is then larger than it need be).
     """
+    warnings = []
+    if _installed() is None:
+        warnings.append(_warning("fc-list failed: embedded font subsets are left unmerged"))
     font_resources = _font_resources(pdf)
     copies: dict[Face, list[Dictionary]] = {}
     not_installed: set[str] = set()
@@ -84,17 +90,21 @@ def merge_font_subsets(pdf: pikepdf.Pdf) -> int:
             else:
                 copies.setdefault(face, []).append(font)
     if not_installed:
-        LOGGER.warning("fonts not installed as they were embedded, left unmerged: %s",
-                       ", ".join(sorted(not_installed)))
+        warnings.append(_warning("fonts not installed as they were embedded, left unmerged: "
+                                 + ", ".join(sorted(not_installed))))
 
     replacements: dict[tuple[int, int], Dictionary] = {}
     for face in sorted(copies):
-        replacements.update(_merge_face(pdf, face, copies[face]))
+        replacements.update(_merge_face(pdf, face, copies[face], warnings))
     for fonts in font_resources:
         for name in sorted(fonts.keys()):
             if (new := replacements.get(getattr(fonts[name], "objgen", None))) is not None:
                 fonts[name] = new
-    return len(replacements)
+    return MergedFonts(len(replacements), tuple(warnings))
+
+
+def _warning(message: str) -> Problem:
+    return Problem(message, warning=True)
 
 
 def _font_resources(pdf: pikepdf.Pdf) -> list[Dictionary]:
@@ -188,7 +198,7 @@ def _names(font_file: Stream) -> tuple[str, str | None] | None:
 @functools.cache
 def _original(postscript_name: str, version: str | None) -> Face | None:
     """The installed face an embedded subset was made from."""
-    for file, index in _installed().get(postscript_name, []):
+    for file, index in (_installed() or {}).get(postscript_name, []):
         try:
             original = TTFont(file, fontNumber=index, lazy=True)
         except Exception:
@@ -200,15 +210,14 @@ def _original(postscript_name: str, version: str | None) -> Face | None:
 
 
 @functools.cache
-def _installed() -> dict[str, list[Face]]:
-    """Installed faces by PostScript name, from fontconfig."""
+def _installed() -> dict[str, list[Face]] | None:
+    """Installed faces by PostScript name, from fontconfig (None when it cannot be asked)."""
     try:
         listing = subprocess.run(
             ["fc-list", "--format", "%{postscriptname}|%{index}|%{file}\n"],
             capture_output=True, text=True, check=True).stdout
     except (OSError, subprocess.CalledProcessError):
-        LOGGER.warning("fc-list failed: embedded font subsets are left unmerged")
-        return {}
+        return None
     faces: dict[str, list[Face]] = {}
     for line in listing.splitlines():
         postscript_name, index, file = line.split("|", 2)
@@ -217,9 +226,10 @@ def _installed() -> dict[str, list[Face]]:
     return {name: sorted(set(found)) for name, found in faces.items()}
 
 
-def _merge_face(pdf: pikepdf.Pdf, face: Face, copies: list[Dictionary],
+def _merge_face(pdf: pikepdf.Pdf, face: Face, copies: list[Dictionary], warnings: list[Problem],
                 ) -> dict[tuple[int, int], Dictionary]:
-    """New font dictionaries sharing one new subset of `face`, by the replaced copies' objgen."""
+    """New font dictionaries sharing one new subset of `face`, by the replaced copies' objgen
+    (none, with a warning, when HarfBuzz cannot subset it and no copy is a placeholder)."""
     placeholders = any(_is_placeholder(font) for font in copies)
     if len(copies) == 1 and not placeholders:
         return {}
@@ -241,8 +251,8 @@ def _merge_face(pdf: pikepdf.Pdf, face: Face, copies: list[Dictionary],
     except Exception as exc:
         if placeholders:
             raise GuideError(f"HarfBuzz could not subset the font {face[0]}: {exc}") from None
-        LOGGER.warning("HarfBuzz could not subset %s: its subsets are left unmerged", face,
-                       exc_info=True)
+        warnings.append(_warning(f"HarfBuzz could not subset {face[0]} ({exc}): its subsets "
+                                 "are left unmerged"))
         return {}
     font_file = Stream(pdf, zlib.compress(program), Filter=Name.FlateDecode)
     if program[:4] == b"OTTO":

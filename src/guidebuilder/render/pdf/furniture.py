@@ -17,6 +17,7 @@ from ...model import Book, Chapter, Part
 from ...theme import Theme
 from .chunks import Chunk, PageRefs
 from ..context import render_template
+from ..contract import PAGE_REF
 
 if TYPE_CHECKING:
     from ..layout_job import LaidOut
@@ -26,8 +27,9 @@ MARGIN_BOXES = ("top-left-corner", "top-left", "top-center", "top-right", "top-r
                 "bottom-right", "bottom-center", "bottom-left", "bottom-left-corner",
                 "left-bottom", "left-middle", "left-top")
 
-WITHOUT_FURNITURE = ("@page { %s }\n.page-ref { color: transparent !important; }\n"
-                     % " ".join(f"@{box} {{ content: none !important; }}" for box in MARGIN_BOXES))
+WITHOUT_FURNITURE = ("@page { %s }\n.%s { color: transparent !important; }\n"
+                     % (" ".join(f"@{box} {{ content: none !important; }}" for box in MARGIN_BOXES),
+                        PAGE_REF))
 """Added to a chunk's stylesheets: its pages carry the text only."""
 
 FURNITURE_ONLY = ("@page { background: none !important; marks: none !important; }\n"
@@ -60,7 +62,7 @@ class FurniturePage:
 class OnePieceNeeded(Exception):
     """The theme's pages cannot be laid out in chunks: an article does not start a new page,
     or left and right pages have different page areas (a chunk laid out from a right-hand page
-    cannot be used where the book puts it on a left-hand page)."""
+    cannot be used where the book puts it on a left-hand page). Its message says which."""
 
 
 @dataclass(frozen=True)
@@ -151,4 +153,4 @@ def check_furniture(theme: Theme, group: list[ChunkPages], furniture: LaidOut, l
             raise GuideError(f"theme '{theme.name}': furniture.html does not follow the "
                              "named pages of the text: keep its `page:` and `break-before:`")
         if text.area != page.area:
-            raise OnePieceNeeded()
+            raise OnePieceNeeded("its left- and right-hand pages have different page areas")

@@ -11,6 +11,7 @@ import os
 import time
 from pathlib import Path
 
+from ...errors import Problem
 from ...files import replace_synced
 from ..layout_job import LaidOut, PageFacts, read_resource
 
@@ -39,7 +40,8 @@ class LayoutCache:
                 foreign_links=tuple((page, target, tuple(box))
                                     for page, target, box in data["foreign_links"]),
                 bookmarks=tuple(tuple(b) for b in data["bookmarks"]),
-                warnings=tuple(data["warnings"]),
+                warnings=tuple(Problem(w["message"], w["path"] and Path(w["path"]), w["line"],
+                                       warning=True) for w in data["warnings"]),
             )
         except Exception:  # whatever is wrong with an entry, it is only a miss
             return None
@@ -63,7 +65,8 @@ class LayoutCache:
             "anchors": laid_out.anchors,
             "foreign_links": laid_out.foreign_links,
             "bookmarks": laid_out.bookmarks,
-            "warnings": laid_out.warnings,
+            "warnings": [{"message": w.message, "path": w.path and str(w.path), "line": w.line}
+                         for w in laid_out.warnings],
         }
         facts["check"] = _check(json.loads(json.dumps(facts)))
         pdf, facts_path = self._paths(key)

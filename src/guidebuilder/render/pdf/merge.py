@@ -12,6 +12,8 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 from tqdm import tqdm
 
+from ...errors import Problem
+from ..contract import OWN_ID_PREFIX
 from .fontmerge import merge_font_subsets
 from .furniture import ChunkPages
 from ..layout_job import Box, LaidOut
@@ -34,6 +36,7 @@ class Furniture:
 class Merged:
     pdf: bytes
     missing_anchors: tuple[str, ...]  # link targets that are nowhere in the book
+    warnings: tuple[Problem, ...] = ()
 
 
 def book_anchors(placed: list[ChunkPages]) -> dict[str, tuple[int, Box, float]]:
@@ -41,7 +44,7 @@ def book_anchors(placed: list[ChunkPages]) -> dict[str, tuple[int, Box, float]]:
     anchors: dict[str, tuple[int, Box, float]] = {}
     for chunk in placed:
         for name, (page, box) in chunk.text.anchors.items():
-            if page < chunk.kept and not name.startswith("gb-"):
+            if page < chunk.kept and not name.startswith(OWN_ID_PREFIX):
                 anchors.setdefault(name, (chunk.first - 1 + page, box, chunk.text.height))
     return anchors
 
@@ -75,11 +78,11 @@ def merge(placed: list[ChunkPages], furniture: list[Furniture]) -> Merged:
         _destinations(book, anchors)
         missing = _links_between_chunks(book, placed, anchors)
         _outline(book, placed)
-        merge_font_subsets(book)
+        fonts = merge_font_subsets(book)
         output = io.BytesIO()
         book.save(output, deterministic_id=True, compress_streams=True,
                   object_stream_mode=pikepdf.ObjectStreamMode.generate)
-        return Merged(output.getvalue(), missing)
+        return Merged(output.getvalue(), missing, fonts.warnings)
     finally:
         for pdf in sources + overlays:
             pdf.close()
