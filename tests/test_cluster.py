@@ -4,11 +4,15 @@ bytes as one built on this machine."""
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
 import signal
 import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -60,6 +64,25 @@ def test_a_cluster_build_has_the_bytes_of_a_local_one(project, tmp_path, dask_cl
     assert {task["worker"] for task in layouts} == set(client.scheduler_info()["workers"])
 
 
+def test_the_layout_cache_is_filled_and_read_here(project, tmp_path, dask_cluster,
+                                                  monkeypatch):
+    """What the cluster laid out is in this machine's cache: a build here then lays out
+    nothing, and a second build with --cluster sends nothing."""
+    local_cluster, client = dask_cluster
+    address = local_cluster.scheduler_address
+    first = build(project, [GUIDE], ["pdf"], tmp_path / "first", cluster=address)[0][0]
+
+    def no_layout_here(*_):
+        raise AssertionError("laid out on this machine")
+
+    monkeypatch.setattr(workers, "lay_out", no_layout_here)
+    here = build(project, [GUIDE], ["pdf"], tmp_path / "here", jobs=1)[0][0]
+    with distributed.get_task_stream(client) as stream:
+        again = build(project, [GUIDE], ["pdf"], tmp_path / "again", cluster=address)[0][0]
+    assert [task for task in stream.data if task["key"].startswith("lay_out-")] == []
+    assert here.read_bytes() == first.read_bytes() == again.read_bytes()
+
+
 def test_a_worker_lost_mid_build_changes_nothing(project, tmp_path, dask_cluster, monkeypatch):
     local_cluster, client = dask_cluster
     here = built(project, tmp_path / "here", jobs=1)
@@ -94,6 +117,40 @@ def test_a_scheduler_that_cannot_be_reached_is_a_clear_error(tiny_project):
     assert f"cannot reach the cluster scheduler at {address}:" in result.stderr
     assert "Traceback" not in result.stderr
     assert not (tiny_project / "build").exists()
+
+
+def test_a_scheduler_lost_mid_build_is_a_clear_error(project, tmp_path):
+    scheduler_file = tmp_path / "scheduler.json"
+    dask = [sys.executable, "-m", "dask"]
+    quiet = {"cwd": tmp_path, "stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    scheduler = subprocess.Popen([*dask, "scheduler", "--host", "127.0.0.1", "--port", "0",
+                                  "--no-dashboard", "--scheduler-file", str(scheduler_file)],
+                                 **quiet)
+    worker = None
+    try:
+        while not scheduler_file.exists():
+            assert scheduler.poll() is None
+            time.sleep(0.1)
+        address = json.loads(scheduler_file.read_text())["address"]
+        worker = subprocess.Popen([*dask, "worker", address, "--nworkers", "1", "--nthreads", "1",
+                                   "--no-dashboard", "--host", "127.0.0.1"], **quiet)
+        build = subprocess.Popen([sys.executable, "-m", "guidebuilder", "build", GUIDE,
+                                  "--no-cache", "--cluster", address], cwd=project,
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        with distributed.Client(address, set_as_default=False) as watching:
+            while not any(watching.processing().values()):
+                assert build.poll() is None
+                time.sleep(0.1)
+        scheduler.kill()
+        _, stderr = build.communicate(timeout=120)
+    finally:
+        for process in (worker, scheduler):
+            if process is not None:
+                process.terminate()
+                process.wait(timeout=60)
+    assert build.returncode == 1
+    assert stderr.strip() == f"lost the cluster scheduler at {address} during the layout"
+    assert not (project / "build").exists()
 
 
 def test_a_packed_job_serves_only_what_was_packed(tmp_path):

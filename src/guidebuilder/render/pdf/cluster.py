@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,9 @@ from ..layout import ProjectFetcher, captured_weasyprint_log, lay_out
 from ..layout_job import LaidOut, LayoutJob
 
 CONNECT_SECONDS = 5
+DASK_LOGGERS = ("distributed", "distributed.client")
+"""Silenced in the building process: Dask's own lines there (reconnecting, its event loop's
+tracebacks) are not for the user, who is told what went wrong by a GuideError."""
 PARSED_SHEETS_KEPT = 64
 
 _parsed_here: dict[tuple[str, str], tuple[weasyprint.CSS, tuple[str, ...]]] = {}
@@ -125,6 +129,8 @@ def connect_cluster(address: str):
     except ImportError:
         raise GuideError("--cluster needs Dask: pip install 'guidebuilder[cluster]' "
                          "(or make install)") from None
+    for name in DASK_LOGGERS:
+        logging.getLogger(name).setLevel(logging.CRITICAL)
     try:
         return Client(address, timeout=CONNECT_SECONDS, set_as_default=False)
     except (OSError, TimeoutError, ValueError, TypeError) as exc:
