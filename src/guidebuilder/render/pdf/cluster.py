@@ -13,6 +13,7 @@ import hashlib
 import io
 import logging
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -117,9 +118,16 @@ class PackedFetcher(ProjectFetcher):
         return _parsed_here[key]
 
 
+_one_layout_at_a_time = threading.Lock()
+"""A worker started with several threads lays out one job at a time all the same: layout
+swaps WeasyPrint functions for the duration of a job (font_placeholders), for the whole
+process."""
+
+
 def lay_out_packed(packed: PackedJob) -> LaidOut:
     """Run on a cluster worker: the job laid out from the bytes it carries."""
-    return lay_out(packed.job, PackedFetcher(packed))
+    with _one_layout_at_a_time:
+        return lay_out(packed.job, PackedFetcher(packed))
 
 
 def connect_cluster(address: str):
