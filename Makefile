@@ -5,14 +5,16 @@ BIN     = $(VENV)/bin
 OUT    ?= build
 
 N ?= 50 200 400 1000
-# make pdf GUIDE=xinyongka-zhaiwu EDITION=huaxin ARTICLE=yuqi-houguo; make import SRC=saved/ AS_OF=2026-11-29
+# make pdf GUIDE=xinyongka-zhaiwu EDITION=huaxin ARTICLE=yuqi-houguo CLUSTER=tcp://host:8786; make import SRC=saved/ AS_OF=2026-11-29
 GUIDE   ?=
 EDITION ?=
 ARTICLE ?=
 SRC     ?=
 AS_OF   ?=
+CLUSTER ?=
 PORT    ?= 8000
-BUILD_ARGS = $(GUIDE) $(if $(EDITION),--edition $(EDITION)) $(if $(ARTICLE),--article $(ARTICLE)) --out $(OUT)
+BUILD_ARGS = $(GUIDE) $(if $(EDITION),--edition $(EDITION)) $(if $(ARTICLE),--article $(ARTICLE)) \
+             $(if $(CLUSTER),--cluster $(CLUSTER)) --out $(OUT)
 
 .PHONY: help install system-packages pdf epub all check list test bench clean import serve init
 
@@ -21,6 +23,7 @@ help:
 	@echo "make pdf       build every guide in guides/ as build/<guide>.pdf"
 	@echo "                 GUIDE=name: only that guide; EDITION=slug: only that client edition;"
 	@echo "                 ARTICLE=slug: a proof of that article only (with GUIDE)"
+	@echo "                 CLUSTER=tcp://host:8786: lay out on that Dask cluster (README)"
 	@echo "make epub      build every guide in guides/ as build/<guide>.epub (GUIDE=, EDITION= too)"
 	@echo "make all       both, reading the articles once"
 	@echo "make serve     preview the guides in a browser at http://127.0.0.1:8000 (PORT=...)"
@@ -40,7 +43,7 @@ system-packages:
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,cluster]'
 	touch $@
 
 pdf: $(VENV)/.installed

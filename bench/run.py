@@ -166,6 +166,7 @@ def bench_size(articles: int, editions: int, work: Path, extra: bool) -> list[Re
     results.append(measure(f"guidebuilder PDF, firm + {editions} client editions (no cache)",
                            articles, [*tool, "bench-editions", "--no-cache"], root,
                            out / "bench-editions-e01.pdf"))
+    results.extend(on_local_cluster(tool, articles, root, out))
     return results
 
 
@@ -236,6 +237,24 @@ def report(results: list[Result], sizes: list[int], editions: int, work: Path) -
     (work / "results.json").write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n",
                                        encoding="utf-8")
     print(f"\nresults: {work / 'results.json'}")
+
+
+def on_local_cluster(tool: list[str], articles: int, root: Path, out: Path) -> list[Result]:
+    """The cold PDF build with --cluster, on a Dask cluster of two worker processes started
+    here on 127.0.0.1 (its workers' memory and CPU time are not in the row: they are not the
+    build's processes). No row without Dask installed (make install installs it)."""
+    try:
+        from distributed import LocalCluster
+    except ImportError:
+        print("  no Dask: pip install '.[cluster]' for the cluster row", file=sys.stderr)
+        return []
+    import logging
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address=None, silence_logs=logging.ERROR) as cluster:
+        return [measure("guidebuilder PDF, cold, two-worker local cluster", articles,
+                        [*tool, "bench", "--no-cache", "--cluster", cluster.scheduler_address],
+                        root, out / "bench.pdf")]
 
 
 if __name__ == "__main__":

@@ -159,10 +159,12 @@ def cache_folder(root: Path) -> Path:
 
 def build(root: Path, names: list[str], formats: list[str], out: Path,
           strict: bool = False, edition: str | None = None, jobs: int | None = None,
-          cache: bool = True, articles: list[str] | None = None) -> tuple[list[Path], list[Problem]]:
+          cache: bool = True, articles: list[str] | None = None,
+          cluster: str | None = None) -> tuple[list[Path], list[Problem]]:
     """Build the named guides (all when none) in each format, for the firm and for every client
     edition (or only `edition`), laying out on `jobs` cores (all when None) and reusing the
-    chunks of earlier builds unless `cache` is false. Returns the outputs and the warnings.
+    chunks of earlier builds unless `cache` is false, or on the Dask cluster whose scheduler
+    is at `cluster`. Returns the outputs and the warnings.
 
     Everything is checked before anything is laid out, and every output is staged in a
     temporary file and renamed into place only when all of them are made: a run that fails
@@ -187,7 +189,7 @@ def build(root: Path, names: list[str], formats: list[str], out: Path,
         for plan in plans:
             book = plan.book
             request = Request(book, plan.theme, plan.clients, root, jobs,
-                              cache_folder(root) if cache else None)
+                              cache_folder(root) if cache else None, cluster)
             for fmt in formats:
                 for rendered in renderer(fmt)(request):
                     client, data = rendered.client, rendered.data

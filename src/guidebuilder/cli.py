@@ -48,6 +48,9 @@ def _parser() -> argparse.ArgumentParser:
                            help="lay out on N cores (default: all)")
     build_cmd.add_argument("--no-cache", dest="cache", action="store_false",
                            help="lay out every page anew, ignoring and not updating .cache/")
+    build_cmd.add_argument("--cluster", metavar="ADDRESS", default=None,
+                           help="lay out the PDF's pages on the Dask cluster whose scheduler is at "
+                                "ADDRESS (tcp://host:8786); needs guidebuilder[cluster]")
     serve_cmd = commands.add_parser(
         "serve", parents=[common], help="preview the guides in a browser, live",
         description="Show the guides as web pages that follow every saved change.")
@@ -192,7 +195,8 @@ def _build(root: Path, args: argparse.Namespace) -> int:
     started = time.monotonic()
     outputs, warnings = build(root, args.guides, formats, out, strict=args.strict,
                               edition=args.edition,
-                              jobs=args.jobs, cache=args.cache, articles=args.articles)
+                              jobs=args.jobs, cache=args.cache, articles=args.articles,
+                              cluster=args.cluster)
     _report(warnings)
     for line in build_summary(outputs, time.monotonic() - started, len(warnings)):
         print(line)

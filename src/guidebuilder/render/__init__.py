@@ -27,8 +27,9 @@ FORMATS = tuple(RENDERERS)
 @dataclass(frozen=True)
 class Request:
     """One guide to render: its book and theme, the editions to make (None is the firm's own),
-    and how: the project folder, the cores to use, and the folder where a renderer keeps
-    what it may reuse in the next build (None: reuse nothing)."""
+    and how: the project folder, the cores to use, the folder where a renderer keeps what it
+    may reuse in the next build (None: reuse nothing), and the Dask scheduler to lay out on
+    (None: this machine)."""
 
     book: Book
     theme: Theme
@@ -36,6 +37,7 @@ class Request:
     root: Path
     jobs: int = 1
     cache_folder: Path | None = None
+    cluster: str | None = None
 
 
 @dataclass(frozen=True)

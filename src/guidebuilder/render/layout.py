@@ -58,10 +58,7 @@ class ProjectFetcher(URLFetcher):
     def fetch(self, url: str, headers=None):
         scheme = url.split(":", 1)[0].lower() if ":" in url else ""
         if scheme == "file":
-            real = self._allowed_file(url)
-            data = read_resource(real, url)
-            mime = mimetypes.guess_type(real.name)[0] or "application/octet-stream"
-            served_url = real.as_uri()
+            served_url, data, mime = self.file(url)
         elif scheme == "data":
             response = super().fetch(url, headers)
             data = response.read(MAX_RESOURCE_BYTES + 1)
@@ -78,6 +75,16 @@ class ProjectFetcher(URLFetcher):
                 raise ValueError(f"refused {url[:80]}: {exc}") from None
             mime = "image/svg+xml"
         return URLFetcherResponse(served_url, data, {"Content-Type": mime})
+
+    def file(self, url: str) -> tuple[str, bytes, str]:
+        """A `file:` URL's file: the URL it is served as, its bytes and its MIME type."""
+        real = self._allowed_file(url)
+        data = read_resource(real, url)
+        return real.as_uri(), data, mimetypes.guess_type(real.name)[0] or "application/octet-stream"
+
+    def stylesheet(self, path: Path) -> tuple[weasyprint.CSS, tuple[str, ...]]:
+        """A theme stylesheet parsed, with WeasyPrint's warnings about it."""
+        return _stylesheet(path, tuple(self.allowed))
 
     def _allowed_file(self, url: str) -> Path:
         parts = urlsplit(url)
@@ -153,21 +160,22 @@ def weasyprint_warning(message: str, stylesheet: Path | None = None) -> Problem:
     return Problem(f"WeasyPrint: {message}", stylesheet, line, warning=True)
 
 
-def _stylesheets(job: LayoutJob) -> tuple[list, list[Problem]]:
+def _stylesheets(job: LayoutJob, fetcher: ProjectFetcher) -> tuple[list, list[Problem]]:
     """The job's stylesheets parsed, and WeasyPrint's warnings about each, named by its file."""
     css, warnings = [], []
     for path in job.stylesheets:
-        sheet, messages = _stylesheet(path, job.allowed)
+        sheet, messages = fetcher.stylesheet(path)
         css.append(sheet)
         warnings += [weasyprint_warning(m, path) for m in messages]
     return css, warnings
 
 
-def lay_out(job: LayoutJob) -> LaidOut:
-    """Lay out and write one document (run in a worker process, or in this one)."""
+def lay_out(job: LayoutJob, fetcher: ProjectFetcher | None = None) -> LaidOut:
+    """Lay out and write one document (run in a worker process, or in this one), reading its
+    stylesheets and files through `fetcher` (by default, from the job's allowed folders)."""
     cjk_justify.install()
-    fetcher = ProjectFetcher(list(job.allowed))
-    css, warnings = _stylesheets(job)
+    fetcher = fetcher or ProjectFetcher(list(job.allowed))
+    css, warnings = _stylesheets(job, fetcher)
     with captured_weasyprint_log() as messages:
         css.append(weasyprint.CSS(string=job.extra_css, url_fetcher=fetcher))
         document = weasyprint.HTML(string=with_qr_codes(job.html), base_url=job.base_url,

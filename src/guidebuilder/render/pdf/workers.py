@@ -1,12 +1,19 @@
-"""Layout jobs run on several cores (`processes`), through the cache, with a progress bar."""
+"""Layout jobs run on several cores (`processes`), through the cache, with a progress bar.
+
+With a cluster address, the jobs not in the cache are all sent to that Dask cluster's workers
+instead (`cluster`), whatever their number: its workers are already running."""
 
 from __future__ import annotations
 
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
+from typing import Iterator
 
 from tqdm import tqdm
 
+from .cluster import connect_cluster, lay_out_on_cluster
 from .layout_cache import LayoutCache
 from ..layout import lay_out
 from ..layout_job import LaidOut, LayoutJob
@@ -14,14 +21,30 @@ from ..processes import layout_pool
 
 PARALLEL_FROM = 150  # pages to lay out: below this, starting workers costs more than it saves
 
+_cluster_address: ContextVar[str | None] = ContextVar("cluster_address", default=None)
+
+
+@contextmanager
+def laying_out_on(address: str | None) -> Iterator[None]:
+    """Within the block, Workers made without a cluster address use `address` (None: this
+    machine), so that a renderer hands its request's cluster down to its layouts."""
+    token = _cluster_address.set(address)
+    try:
+        yield
+    finally:
+        _cluster_address.reset(token)
+
 
 class Workers:
-    """`run` lays out jobs, in worker processes when there are `jobs` > 1 cores to use."""
+    """`run` lays out jobs, in worker processes when there are `jobs` > 1 cores to use, or on
+    the Dask cluster whose scheduler is at `cluster`."""
 
-    def __init__(self, jobs: int, cache: LayoutCache | None) -> None:
+    def __init__(self, jobs: int, cache: LayoutCache | None, cluster: str | None = None) -> None:
         self.jobs = max(1, jobs)
         self.cache = cache
+        self.cluster = cluster or _cluster_address.get()
         self._pool: ProcessPoolExecutor | None = None
+        self._client = None
 
     def __enter__(self) -> Workers:
         return self
@@ -30,10 +53,14 @@ class Workers:
         self.close()
 
     def close(self) -> None:
-        """Stop the worker processes (and give back their memory); `run` starts new ones."""
+        """Stop the worker processes (and give back their memory), or leave the cluster; `run`
+        starts or joins again."""
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+        if self._client is not None:
+            self._client.close()
+            self._client = None
 
     def _executor(self) -> ProcessPoolExecutor:
         if self._pool is None:
@@ -49,7 +76,14 @@ class Workers:
         pending = [i for i, r in enumerate(results) if r is None]
         with tqdm(total=len(jobs), initial=len(jobs) - len(pending), desc=stage, unit="chunk",
                   disable=None, leave=False) as bar:
-            if (self.jobs > 1 and len(pending) > 1
+            if self.cluster and pending:
+                if self._client is None:
+                    self._client = connect_cluster(self.cluster)
+                for i, laid_out in lay_out_on_cluster(self._client, self.cluster, pending,
+                                                      jobs, files, keys, pages):
+                    results[i] = laid_out
+                    bar.update()
+            elif (self.jobs > 1 and len(pending) > 1
                     and sum(pages[i] for i in pending) >= PARALLEL_FROM):
                 # the longest first, so that no worker is left with a long one at the end
                 pending.sort(key=lambda i: -pages[i])
