@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import select
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -23,19 +24,33 @@ def layout_pool(workers: int) -> ProcessPoolExecutor:
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(list(PRELOADED))
     return ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                               initializer=_start_worker)
+                               initializer=_start_worker, initargs=(os.getpid(),))
 
 
-def _start_worker() -> None:
-    """Run in each worker: a thread that ends the worker once the process that forked it is
-    gone (the forkserver, which ends with the build), and the imported modules frozen, so
-    that collecting a laid-out document's garbage does not walk them each time."""
-    parent = os.getppid()
+def _start_worker(build: int) -> None:
+    """Run in each worker: a thread that ends the worker once the build process is gone, and
+    the imported modules frozen, so that collecting a laid-out document's garbage does not
+    walk them each time. (The build, not the forkserver: the forkserver lives as long as any
+    of its workers does.)"""
 
     def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(PARENT_POLL_SECONDS)
+        try:
+            select.select([os.pidfd_open(build)], [], [])  # readable once the build has ended
+        except ProcessLookupError:
+            pass
+        except (AttributeError, OSError):  # no pidfd (an old kernel): look now and then
+            while _running(build):
+                time.sleep(PARENT_POLL_SECONDS)
         os._exit(1)
 
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
     gc.freeze()
+
+
+def _running(pid: int) -> bool:
+    """Whether the process runs (a zombie, ended but not yet reaped, does not)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
