@@ -192,3 +192,16 @@ def test_a_missing_cover_image_is_a_located_error(tiny_project):
     result = run_cli("check", cwd=tiny_project)
     assert result.returncode == 1
     assert "guides/ceshi.yml:13: cover 'covers/nope.png' not found" in result.stderr
+
+
+def test_every_renderer_subpackage_is_a_format():
+    """A format is a subpackage of guidebuilder.render named in FORMATS, with `render`."""
+    import importlib
+    import pkgutil
+
+    from guidebuilder import render
+
+    subpackages = {m.name for m in pkgutil.iter_modules(render.__path__) if m.ispkg}
+    assert subpackages == set(render.FORMATS) == {"pdf", "epub"}
+    for name in render.FORMATS:
+        assert callable(importlib.import_module(f"guidebuilder.render.{name}").render)

@@ -3,7 +3,7 @@
 A renderer is the subpackage's `render(request)`: it turns one assembled guide into one output
 per edition asked for, in memory, and yields them as `Rendered`. Nothing is written to disk
 here; `build` stages and commits the bytes. To add a format, add a subpackage with `render`
-and name it in RENDERERS."""
+and put its name in FORMATS."""
 
 from __future__ import annotations
 
@@ -18,10 +18,10 @@ if TYPE_CHECKING:
     from ..model import Book, Edition
     from ..theme import Theme
 
-RENDERERS = {"pdf": "pdf", "epub": "epub"}
-"""Output format (the file extension, and `--format`) -> the subpackage that renders it.
-Imported only when used: a build of one format does not load the other's libraries."""
-FORMATS = tuple(RENDERERS)
+FORMATS = ("pdf", "epub")
+"""The output formats, in the order `--format all` makes them: each is a subpackage's name,
+the file extension and a `--format`. A subpackage is imported only when its format is built,
+so a build of one format does not load the other's libraries."""
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ class Rendered:
 
 
 def renderer(fmt: str) -> Callable[[Request], Iterator[Rendered]]:
-    return importlib.import_module(f"{__name__}.{RENDERERS[fmt]}").render
+    return importlib.import_module(f"{__name__}.{fmt}").render
 
 
 def default_jobs() -> int:

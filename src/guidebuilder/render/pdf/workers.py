@@ -13,9 +13,7 @@ from typing import Iterator
 
 from tqdm import tqdm
 
-from .cluster import connect_cluster, lay_out_on_cluster
 from .layout_cache import LayoutCache
-from ..layout import lay_out
 from ..layout_job import LaidOut, LayoutJob
 from ..processes import layout_pool
 
@@ -100,3 +98,27 @@ class Workers:
             for i in pending:
                 self.cache.put(keys[i], results[i])
         return results  # type: ignore[return-value]
+
+
+def lay_out(job: LayoutJob) -> LaidOut:
+    """`layout.lay_out`, imported where it runs: a build whose layouts all run in the layout
+    processes (or come from the cache) does not import WeasyPrint itself."""
+    from .. import layout
+
+    return layout.lay_out(job)
+
+
+def connect_cluster(address: str):
+    """`cluster.connect_cluster`: Dask is loaded only by a build that asks for a cluster."""
+    from . import cluster
+
+    return cluster.connect_cluster(address)
+
+
+def lay_out_on_cluster(client, address: str, pending: list[int], jobs: list[LayoutJob],
+                       files: list[tuple[Path, ...]], keys: list[str],
+                       pages: list[int]) -> Iterator[tuple[int, LaidOut]]:
+    """`cluster.lay_out_on_cluster`, imported when used."""
+    from . import cluster
+
+    return cluster.lay_out_on_cluster(client, address, pending, jobs, files, keys, pages)
