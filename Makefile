@@ -14,7 +14,7 @@ AS_OF   ?=
 PORT    ?= 8000
 BUILD_ARGS = $(GUIDE) $(if $(EDITION),--edition $(EDITION)) $(if $(ARTICLE),--article $(ARTICLE)) --out $(OUT)
 
-.PHONY: help install system-packages pdf epub all check list test bench clean import serve init
+.PHONY: help install system-packages pdf epub all check list lint test goldens bench clean import serve init
 
 help:
 	@echo "make install   install everything (system packages, fonts, Python environment)"
@@ -28,7 +28,8 @@ help:
 	@echo "make init      DIR=folder: start a new project there"
 	@echo "make check     check every article and guide without building"
 	@echo "make list      list the guides and the article categories"
-	@echo "make test      run the test suite"
+	@echo "make test      lint (ruff), then run the test suite"
+	@echo "make lint      only the lint step of make test"
 	@echo "make bench     benchmark on a synthetic corpus (N=200 articles; make bench N=1000)"
 	@echo "make clean     remove build/ and the layout cache (.cache/)"
 
@@ -66,7 +67,10 @@ init: $(VENV)/.installed
 check list: $(VENV)/.installed
 	$(BIN)/guidebuilder $@
 
-test: $(VENV)/.installed
+lint: $(VENV)/.installed
+	$(BIN)/ruff check src tests bench
+
+test: lint
 	$(BIN)/python -m pytest
 
 bench: $(VENV)/.installed

@@ -3,7 +3,6 @@ output touched."""
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 from conftest import replace_in, run_cli, write

@@ -7,7 +7,7 @@ from __future__ import annotations
 import io
 
 from PIL import Image
-from conftest import replace_in, run_cli, write
+from conftest import replace_in, run_cli
 
 GUIDE_FILE = "guides/ceshi.yml"
 YUQI = "articles/xinyongka/yuqi.md"

@@ -1,4 +1,4 @@
-"""Class 9: a saved page cannot make the importer write a live link or image from inline code,
+"""A saved page cannot make the importer write a live link or image from inline code,
 a file named `.md`, or text read in the wrong charset."""
 
 from __future__ import annotations
@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 from conftest import run_cli
-from helpers import run_limited
+
+from .helpers import run_limited
 
 from guidebuilder.errors import Problems
 from guidebuilder.reader import read_corpus
