@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from xml.etree import ElementTree
 
 import pytest
-from conftest import REPO, run_cli
+from conftest import REPO, replace_in, run_cli
 from epubbook import NS, EpubBook, run_epubcheck
 from pdfbook import squeeze
 
@@ -192,3 +193,12 @@ def test_a_missing_cover_image_is_a_located_error(tiny_project):
     result = run_cli("check", cwd=tiny_project)
     assert result.returncode == 1
     assert "guides/ceshi.yml:13: cover 'covers/nope.png' not found" in result.stderr
+
+
+def test_file_names_that_would_collide_in_the_epub(tiny_project, tmp_path):
+    shutil.copy(tiny_project / "articles/xinyongka/yuqi.md", tiny_project / "articles/xinyongka/nav.md")
+    replace_in(tiny_project, "articles/xinyongka/nav.md", "xyk/1.html", "xyk/9.html")
+    replace_in(tiny_project, "articles/xinyongka/nav.md", "信用卡逾期的后果", "目录同名的文章")
+    epub = EpubBook(build(tiny_project, [], ["epub"], tmp_path)[0][0])
+    assert "article-nav.xhtml" in epub.spine and "nav.xhtml" in epub.spine
+    assert run_epubcheck(epub.path) == []

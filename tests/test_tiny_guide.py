@@ -213,3 +213,9 @@ def test_manifest_records_the_output_and_every_article_source(tiny_project, tmp_
         "path": "articles/xinyongka/yuqi.md", "title": "信用卡逾期的后果",
         "source_url": "https://law.example/xyk/1.html", "date": "2026-01-02", "updated": None,
         "sha256": record["articles"][1]["sha256"]}
+
+
+def test_a_relative_root_builds(tiny_project):
+    result = run_cli("build", "--format", "all", "--root", tiny_project.name, cwd=tiny_project.parent)
+    assert result.returncode == 0, result.stderr
+    assert (tiny_project / "build" / "ceshi.epub").is_file()
