@@ -30,6 +30,7 @@ help:
 	@echo "make list      list the guides and the article categories"
 	@echo "make test      lint (ruff), then run the test suite"
 	@echo "make lint      only the lint step of make test"
+	@echo "make goldens   rewrite the importer's expected outputs (tests/expected/); review with git diff"
 	@echo "make bench     benchmark on a synthetic corpus (N=200 articles; make bench N=1000)"
 	@echo "make clean     remove build/ and the layout cache (.cache/)"
 
@@ -72,6 +73,10 @@ lint: $(VENV)/.installed
 
 test: lint
 	$(BIN)/python -m pytest
+
+goldens: $(VENV)/.installed
+	GUIDEBUILDER_GOLDENS=rewrite $(BIN)/python -m pytest -q -m golden
+	git status --short -- tests/expected
 
 bench: $(VENV)/.installed
 	$(BIN)/python bench/run.py --articles $(N) --out $(OUT)/bench
