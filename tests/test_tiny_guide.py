@@ -190,6 +190,7 @@ def test_every_source_link_has_a_qr_code_that_reads_back(tiny_book):
     expected = {"如何协商还款": "https://law.example/xyk/2.html",
                 "信用卡逾期的后果": "https://law.example/xyk/1.html",
                 "民间借贷利率上限": "https://law.example/zw/2.html"}
+    assert sorted(e.title for e in articles) == sorted(expected)
     for entry in articles:
         page = tiny_book.find_pages(expected[entry.title])[0]
         assert qr_codes(tiny_book.path, page) == [expected[entry.title]]
