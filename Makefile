@@ -16,7 +16,7 @@ PORT    ?= 8000
 BUILD_ARGS = $(GUIDE) $(if $(EDITION),--edition $(EDITION)) $(if $(ARTICLE),--article $(ARTICLE)) \
              $(if $(CLUSTER),--cluster $(CLUSTER)) --out $(OUT)
 
-.PHONY: help install system-packages pdf epub all check list test bench clean import serve init
+.PHONY: help install system-packages pdf epub all check list lint test goldens bench clean import serve init
 
 help:
 	@echo "make install   install everything (system packages, fonts, Python environment)"
@@ -31,7 +31,9 @@ help:
 	@echo "make init      DIR=folder: start a new project there"
 	@echo "make check     check every article and guide without building"
 	@echo "make list      list the guides and the article categories"
-	@echo "make test      run the test suite"
+	@echo "make test      lint (ruff), then run the test suite"
+	@echo "make lint      only the lint step of make test"
+	@echo "make goldens   rewrite the importer's expected outputs (tests/expected/); review with git diff"
 	@echo "make bench     benchmark against one WeasyPrint pass at N=50 200 400 1000 articles (make bench N=200)"
 	@echo "make clean     remove build/ and the layout cache (.cache/)"
 
@@ -69,8 +71,15 @@ init: $(VENV)/.installed
 check list: $(VENV)/.installed
 	$(BIN)/guidebuilder $@
 
-test: $(VENV)/.installed
+lint: $(VENV)/.installed
+	$(BIN)/ruff check src tests bench
+
+test: lint
 	$(BIN)/python -m pytest
+
+goldens: $(VENV)/.installed
+	GUIDEBUILDER_GOLDENS=rewrite $(BIN)/python -m pytest -q -m golden
+	git status --short -- tests/expected
 
 bench: $(VENV)/.installed
 	$(BIN)/python bench/run.py --articles $(N) --out $(OUT)/bench

@@ -3,7 +3,7 @@ output touched."""
 
 from __future__ import annotations
 
-from pathlib import Path
+import shutil
 
 import pytest
 from conftest import replace_in, run_cli, write
@@ -166,3 +166,45 @@ def test_a_five_megabyte_article_is_accepted(tiny_project):
     assert path.stat().st_size > 5_000_000
     result = run_cli("check", cwd=tiny_project)
     assert result.returncode == 0, result.stderr
+
+
+def test_a_file_name_that_is_not_a_slug(tiny_project):
+    shutil.move(tiny_project / YUQI, tiny_project / "articles/xinyongka/02 有 空格.md")
+    replace_in(tiny_project, "articles/xinyongka/xieshang.md", "[yuqi, laodong]", "[laodong]")
+    result = run_cli("check", cwd=tiny_project)
+    assert result.returncode == 1
+    assert "articles/xinyongka/02 有 空格.md: file name '02 有 空格.md' is the article's slug" in result.stderr
+
+
+def test_a_category_listed_twice(tiny_project):
+    replace_in(tiny_project, "guides/ceshi.yml", "[信用卡, 金融债务]", "[信用卡, 金融债务, xinyongka]")
+    result = run_cli("check", cwd=tiny_project)
+    assert result.returncode == 1
+    assert "guides/ceshi.yml:7: category 'xinyongka' is listed twice" in result.stderr
+
+
+def test_an_output_folder_that_is_a_file(tiny_project, tmp_path):
+    (tmp_path / "afile").write_text("x")
+    result = run_cli("build", "--out", str(tmp_path / "afile"), cwd=tiny_project)
+    assert result.returncode == 1 and "cannot write" in result.stderr
+    assert "internal error" not in result.stderr
+
+
+def test_an_invalid_language(tiny_project):
+    replace_in(tiny_project, "guides/ceshi.yml", "page_size: A5", "page_size: A5\nlanguage: zh CN")
+    result = run_cli("check", cwd=tiny_project)
+    assert result.returncode == 1
+    assert "guides/ceshi.yml:9: language 'zh CN' is not a language tag like zh-CN" in result.stderr
+
+
+def test_a_cover_outside_the_project_is_refused_at_its_line(tiny_project, tmp_path):
+    (tmp_path / "outside.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    for written in (str(tmp_path / "outside.png"), "../outside.png"):
+        replace_in(tiny_project, "guides/ceshi.yml", "page_size: A5",
+                   f"page_size: A5\ncover: {written}")
+        result = run_cli("check", cwd=tiny_project)
+        assert result.returncode == 1, result.stderr
+        assert (f"guides/ceshi.yml:9: cover '{written}' must be a file inside the project"
+                in result.stderr), result.stderr
+        replace_in(tiny_project, "guides/ceshi.yml", f"page_size: A5\ncover: {written}",
+                   "page_size: A5")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pikepdf
@@ -20,6 +21,7 @@ from conftest import REPO, replace_in, run_cli
 from pdfbook import PdfBook, squeeze
 
 from guidebuilder.build import build, load_project, prepare
+from guidebuilder.cli import main
 from guidebuilder.errors import Problems
 from guidebuilder.render.pdf import chunks, workers
 from guidebuilder.render.pdf.chunks import chunk_html, whole_book
@@ -155,6 +157,7 @@ def test_print_mode_across_chunks(project, tmp_path, finely_cut):
     book = built(project, tmp_path / "chunked", jobs=2)
     reference = single_pass(project, GUIDE, tmp_path / "reference.pdf")
     assert_reads_like(book, reference)
+    assert book.outline()
     for entry in book.outline():
         assert entry.page % 2 == 1, f"{entry.title} opens on a left-hand page"
 
@@ -177,15 +180,24 @@ def test_a_rebuild_lays_out_only_the_chunk_that_changed(project, tmp_path, finel
     assert outputs[0].read_bytes() == fresh[0].read_bytes()
 
 
-def test_jobs_and_cache_on_the_command_line(tiny_project):
+def test_jobs_and_cache_on_the_command_line(tiny_project, finely_cut, monkeypatch):
     bad = run_cli("build", "--jobs", "0", cwd=tiny_project)
     assert bad.returncode == 2 and "'0' is not a number of cores" in bad.stderr
     result = run_cli("build", "--jobs", "1", "--no-cache", cwd=tiny_project)
     assert result.returncode == 0, result.stderr
     assert not (tiny_project / ".cache").exists()
-    result = run_cli("build", "--jobs", "2", cwd=tiny_project)
-    assert result.returncode == 0, result.stderr
-    assert list((tiny_project / ".cache" / "layout").glob("*.pdf"))
+    # in this process, so that the tiny guide is cut finely enough for workers to start
+    submitted = []
+    submit = ProcessPoolExecutor.submit
+
+    def counted(pool, fn, /, *args, **kwargs):
+        submitted.append(fn.__name__)
+        return submit(pool, fn, *args, **kwargs)
+
+    monkeypatch.setattr(ProcessPoolExecutor, "submit", counted)
+    assert main(["build", "--jobs", "2", "--root", str(tiny_project)]) == 0
+    assert len(submitted) >= 2, submitted  # chunks went to worker processes
+    assert len(list((tiny_project / ".cache" / "layout").glob("*.pdf"))) >= len(submitted)
 
 
 def test_a_theme_that_runs_articles_on_is_laid_out_in_one_piece(project, tmp_path, finely_cut):

@@ -4,6 +4,7 @@ page, the client in the metadata, and the book itself laid out once for all of t
 from __future__ import annotations
 
 import json
+import shutil
 
 import pytest
 import weasyprint
@@ -155,3 +156,44 @@ def test_same_input_gives_the_same_edition_bytes(edition_project, tmp_path):
     first = build(edition_project, ["ceshi"], ["pdf"], tmp_path / "a", edition="huaxin")[0][0]
     second = build(edition_project, ["ceshi"], ["pdf"], tmp_path / "b", edition="huaxin")[0][0]
     assert first.read_bytes() == second.read_bytes()
+
+
+def test_a_failing_edition_writes_nothing(tiny_project):
+    guide = tiny_project / "guides/ceshi.yml"
+    guide.write_text(guide.read_text(encoding="utf-8")
+                     + "editions:\n  - client: 好公司\n  - client: 笑脸😀公司\n", encoding="utf-8")
+    check = run_cli("check", cwd=tiny_project)
+    assert check.returncode == 1
+    assert "guides/ceshi.yml:15: edition 'xiao-lian-gong-si': characters '😀' (U+1F600)" in check.stderr
+    result = run_cli("build", "--format", "all", cwd=tiny_project)
+    assert result.returncode == 1
+    assert not (tiny_project / "build").exists() or not list((tiny_project / "build").iterdir())
+
+
+def test_two_guides_may_not_write_the_same_file(tiny_project):
+    guide = tiny_project / "guides/ceshi.yml"
+    guide.write_text(guide.read_text(encoding="utf-8") + "editions:\n  - client: 北京\n",
+                     encoding="utf-8")
+    shutil.copy(guide, tiny_project / "guides/ceshi-bei-jing.yml")
+    result = run_cli("check", cwd=tiny_project)
+    assert result.returncode == 1
+    assert "would both write ceshi-bei-jing.pdf" in result.stderr
+
+
+def test_an_edition_slug_must_be_ascii(tiny_project):
+    guide = tiny_project / "guides/ceshi.yml"
+    guide.write_text(guide.read_text(encoding="utf-8")
+                     + "editions:\n  - client: 华信商贸\n    slug: 华信\n", encoding="utf-8")
+    result = run_cli("check", cwd=tiny_project)
+    assert result.returncode == 1, result.stderr
+    assert ("guides/ceshi.yml:14: edition slug '华信' may hold only ASCII letters, digits, "
+            "- and _") in result.stderr
+
+
+def test_a_client_file_named_in_chinese_needs_an_ascii_slug(tiny_project):
+    write(tiny_project / "clients/华信.yml", "client: 华信商贸\n")
+    result = run_cli("check", cwd=tiny_project)
+    assert result.returncode == 1, result.stderr
+    assert "clients/华信.yml:1: edition slug '华信' may hold only ASCII" in result.stderr
+    write(tiny_project / "clients/华信.yml", "client: 华信商贸\nslug: huaxin\n")
+    assert run_cli("check", cwd=tiny_project).returncode == 0

@@ -7,7 +7,11 @@ from __future__ import annotations
 import io
 
 from PIL import Image
-from conftest import replace_in, run_cli, write
+from conftest import replace_in, run_cli
+from epubbook import run_epubcheck
+from pdfbook import PdfBook
+
+from guidebuilder.build import build
 
 GUIDE_FILE = "guides/ceshi.yml"
 YUQI = "articles/xinyongka/yuqi.md"
@@ -74,3 +78,18 @@ def test_an_article_image_whose_content_is_another_kind_names_article_line_and_i
                       "name 'liucheng.jpg': rename it to 'liucheng.webp' (and the places that "
                       "name it)"]
 
+
+def test_image_names_with_spaces_and_odd_types(tiny_project, tmp_path):
+    images = tiny_project / "articles/xinyongka/images"
+    images.mkdir()
+    (images / "with space.png").write_bytes(image_bytes("PNG"))
+    (images / "old.bmp").write_bytes(b"BM" + bytes(60))
+    replace_in(tiny_project, YUQI, "逾期会产生利息和违约金。",
+             "逾期会产生利息和违约金。\n\n![流程](images/with%20space.png)\n\n![旧图](images/old.bmp)")
+    outputs, warnings = build(tiny_project, [], ["pdf", "epub"], tmp_path)
+    assert any("an image type that e-book readers cannot show" in str(w) for w in warnings)
+    assert run_epubcheck(outputs[1]) == []
+    pdf = PdfBook(outputs[0])
+    assert any("/Image" in str(x.get_object().get("/Subtype"))
+               for page in pdf.reader.pages
+               for x in ((page.get("/Resources") or {}).get("/XObject") or {}).values())

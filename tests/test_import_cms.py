@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
+from goldens import golden, golden_text
 
 from guidebuilder.importer import import_pages, sources_from
 from guidebuilder.importer.dates import parse_as_of
@@ -17,189 +18,22 @@ from guidebuilder.importer.write import content_hash
 PAGES = Path(__file__).parent / "pages" / "cms"
 AS_OF = parse_as_of("2026-11-29")
 
-TPURE = """\
----
-title: 劳动合同到期不续签,公司要给经济补偿吗?
-category: 劳动纠纷
-author: 赵律师
-date: 2025-05-03
-related:
-  - title: 加班费的计算基数怎么确定?
-    url: https://www.mingheng-law.example/laodong/3101.html
-  - title: 公司不交社保,员工能解除合同吗?
-    url: https://www.mingheng-law.example/laodong/3102.html
-imported_from: {source}
----
-
-劳动合同期满后,公司通知“不再续签”,很多员工以为只能拿着最后一个月的工资离开。其实,法律对这种情况下的经济补偿有明确规定。
-
-## 一、哪些情况下公司要支付经济补偿
-
-劳动合同期满终止时,除了用人单位维持或者提高劳动合同约定条件续订、劳动者本人不同意续订的情形以外,公司都应当支付经济补偿。
-
-### 1.1 公司主动不续签
-
-公司决定不再续签的,无论理由是什么,都要按照工作年限支付经济补偿。
-
-### 1.2 公司降低条件续签
-
-公司提出续签,但降低了工资或者其他待遇,员工因此不同意续签的,公司仍然要支付经济补偿。
-
-## 二、经济补偿怎么计算
-
-经济补偿按照劳动者在本单位的工作年限计算:
-
-{items}
-
-这里的“月工资”,是指劳动者在劳动合同终止前十二个月的平均工资。
-
-## 三、员工可以怎么做
-
-收到不续签通知后,先确认通知里写明的原因,再保留好劳动合同、工资流水和通知本身。公司拒绝支付的,可以在一年内申请劳动仲裁。
-"""
-TPURE_ITEMS = ["每满一年支付一个月工资;", "六个月以上不满一年的,按一年计算;", "不满六个月的,支付半个月工资。"]
-
-DEDECMS = """\
----
-title: 朋友借钱不还,只有微信聊天记录能起诉吗?
-category: 金融债务
-author: 孙律师
-date: 2026-03-02
-related:
-  - title: 借给别人的钱,多久不要就要不回来了?
-  - title: 借条上没写利息,能要利息吗?
-imported_from: {source}
----
-
-朋友之间借钱,很少有人会写借条。等到对方不还,手里往往只有微信聊天记录和转账记录。这些证据能不能起诉?答案是可以,但要把证据整理好。
-
-## 一、微信聊天记录可以作为证据
-
-民事诉讼中,电子数据是法定的证据种类之一。微信聊天记录只要能够证明双方的身份和借款的事实,就可以作为起诉的证据。
-
-## 二、需要证明的三件事
-
-1. 对方就是微信账号的使用人;
-2. 双方有借款的合意;
-3. 款项已经实际交付。
-
-## 三、证据怎么保存
-
-| 证据 | 保存方法 |
-| --- | --- |
-| 聊天记录 | 保留原始载体,不要删除 |
-| 转账记录 | 向银行或者支付平台申请打印 |
-
-证据整理好以后,可以先发函催告,对方仍然不还的,再向法院起诉。
-"""
-
-PBOOTCMS = """\
----
-title: 公司拖欠工资怎么办?劳动仲裁的流程
-category: 劳动纠纷
-date: 2026-05-18
-imported_from: {source}
----
-
-工资是劳动者最基本的权利。公司以经营困难为由一再拖欠工资的,员工不必一味等待,法律提供了几条途径。
-
-## 一、先固定证据
-
-劳动合同、工资条、银行流水、考勤记录,以及公司承认欠薪的聊天记录,都要保存好。
-
-## 二、可以选择的途径
-
-### 2.1 向劳动监察投诉
-
-劳动保障监察机构可以责令公司限期支付,程序较快,但不处理双方争议较大的问题。
-
-### 2.2 申请劳动仲裁
-
-向用人单位所在地或者劳动合同履行地的劳动争议仲裁委员会提交申请书。仲裁不收费。
-
-## 三、仲裁时效
-
-拖欠劳动报酬发生争议的,劳动关系存续期间不受一年仲裁时效的限制;劳动关系终止的,应当自终止之日起一年内提出。
-"""
-
-WORDPRESS = """\
----
-title: 离婚时婚前买的房子怎么分?
-category: 婚姻家事
-author: 周律师
-date: 2026-03-05
-{source_url}{related}imported_from: {source}
----
-
-婚前一方买的房子,离婚时是不是一定归买房的一方?要看首付是谁出的、贷款是谁还的、房产证上写的是谁。
-
-## 一、婚前全款购买
-
-一方婚前全款购买并登记在自己名下的房屋,属于个人财产,离婚时不作分割。
-
-## 二、婚前首付、婚后共同还贷
-
-### 2.1 房屋归谁
-
-双方协商不成的,法院通常把房屋判归登记的一方,尚未归还的贷款也由这一方负担。
-
-### 2.2 另一方能得到什么
-
-婚后共同还贷的部分以及相对应的增值部分,由登记的一方对另一方进行补偿。
-
-## 三、需要准备的材料
-
-{items}
-"""
-WORDPRESS_SOURCE = "source_url: https://www.mingheng-law.example/2026/03/05/fangchan-fenge/\n"
-WORDPRESS_RELATED = """\
-related:
-  - title: 离婚协议里的财产约定算数吗?
-    url: https://www.mingheng-law.example/2026/02/11/lihun-xieyi/
-  - title: 一方婚内借的钱,另一方要还吗?
-    url: https://www.mingheng-law.example/2026/01/20/fuqi-zhaiwu/
-"""
-WORDPRESS_ITEMS = ["购房合同和付款凭证;", "房屋登记信息;", "婚后的还贷流水。"]
-
-
-def _list(items: list[str]) -> str:
-    return "\n".join(f"- {item}" for item in items)
-
-
-def _paragraphs(items: list[str]) -> str:
-    return "\n\n".join(items)
-
-
-# what each page becomes, as saved HTML (any variant) and as a text capture
-HTML = {
-    "tpure/3105": (TPURE.replace("{items}", _list(TPURE_ITEMS)), "zblogphp-tpure"),
-    "dedecms/518": (DEDECMS, "dedecms"),
-    "pbootcms/76": (PBOOTCMS, "pbootcms"),
-    "wordpress/fangchan-fenge": (WORDPRESS.replace("{items}", _list(WORDPRESS_ITEMS)).replace(
-        "{source_url}", WORDPRESS_SOURCE).replace("{related}", WORDPRESS_RELATED), "wordpress"),
-}
-CAPTURE = {
-    # a capture has no links: related titles that match nothing yet are kept by their title
-    "tpure/3105": re.sub(r"\n    url: .*", "", TPURE.replace("{items}", _paragraphs(TPURE_ITEMS))),
-    "dedecms/518": DEDECMS,
-    "pbootcms/76": PBOOTCMS,
-    "wordpress/fangchan-fenge": WORDPRESS.replace("{items}", _paragraphs(WORDPRESS_ITEMS)).replace(
-        "{source_url}", "").replace("{related}", re.sub(r"\n    url: .*", "", WORDPRESS_RELATED)),
-}
-FROM_MHTML = {"dedecms/518": DEDECMS.replace(
-    "  - title: 借给别人的钱,多久不要就要不回来了?\n",
-    "  - title: 借给别人的钱,多久不要就要不回来了?\n    url: https://www.mingheng-law.example/a/jinrong/517.html\n"
-).replace("  - title: 借条上没写利息,能要利息吗?\n",
-          "  - title: 借条上没写利息,能要利息吗?\n    url: https://www.mingheng-law.example/a/jinrong/509.html\n")}
+# What each page becomes is in tests/expected/cms/ (`make goldens` rewrites it): <page>.html.md
+# as saved in UTF-8, <page>.mhtml.md as saved by Chrome with the address it was saved from (its
+# relative links resolve), <page>.txt.md as captured as text (no links: related titles that
+# match nothing yet are kept by their title).
+PROFILE = {"tpure/3105": "zblogphp-tpure", "dedecms/518": "dedecms", "pbootcms/76": "pbootcms",
+           "wordpress/fangchan-fenge": "wordpress"}
 # a capture keeps only the words of a CMS's default footer to tell it by
 CAPTURE_PROFILE = {"tpure/3105": "zblogphp-tpure", "dedecms/518": "dedecms", "pbootcms/76": "generic",
                    "wordpress/fangchan-fenge": "wordpress"}
+# each saved variant: how it is read, and which saved page it becomes the same article as
 VARIANTS = {
-    "{}.html": "utf-8 (from <meta charset>)",
-    "{}-gbk.html": "gbk (from <meta charset>)",
-    "{}-gbk-nocharset.html": "gb18030 (detected)",
-    "{}.mhtml": "utf-8 (from <meta charset>), from MHTML",
-    "{}-complete.html": "utf-8 (from <meta charset>)",  # Chrome's "Webpage, Complete"
+    "{}.html": ("utf-8 (from <meta charset>)", "{}.html"),
+    "{}-gbk.html": ("gbk (from <meta charset>)", "{}.html"),
+    "{}-gbk-nocharset.html": ("gb18030 (detected)", "{}.html"),
+    "{}.mhtml": ("utf-8 (from <meta charset>), from MHTML", "{}.mhtml"),
+    "{}-complete.html": ("utf-8 (from <meta charset>)", "{}.mhtml"),  # Chrome's "Webpage, Complete"
 }
 FURNITURE = ["当前位置", "标签", "分享到", "返回列表", "上一篇", "下一篇", "相关文章", "您可能感兴趣",
              "访问量", "点击", "来源", "顶一下", "收藏", "Categorized", "min read", "明衡律师事务所",
@@ -226,26 +60,29 @@ def body_of(article: str) -> str:
     return article.split("\n---\n", 1)[1]
 
 
+@pytest.mark.golden
 @pytest.mark.parametrize("variant", list(VARIANTS))
-@pytest.mark.parametrize("page", list(HTML))
+@pytest.mark.parametrize("page", list(PROFILE))
 def test_every_saved_page_becomes_exactly_its_article(page, variant, tmp_path):
     saved = PAGES / variant.format(page)
     result, article = import_one(saved, tmp_path / "articles")
-    expected, profile = HTML[page]
-    if variant in ("{}.mhtml", "{}-complete.html"):  # it says where it was saved from:
-        # relative links resolve
-        expected = FROM_MHTML.get(page, expected)
-    assert article == expected.replace("{source}", saved.name)
-    assert result.profile == profile
-    assert result.encoding == VARIANTS[variant]
+    encoding, same_as = VARIANTS[variant]
+    same_as = same_as.format(page)
+    # the same article as its page, but for the file it says it was imported from
+    article = article.replace(f"\nimported_from: {saved.name}\n",
+                              f"\nimported_from: {Path(same_as).name}\n")
+    assert article == golden(f"cms/{same_as}.md", article)
+    assert result.profile == PROFILE[page]
+    assert result.encoding == encoding
     assert not [word for word in FURNITURE if word in body_of(article)]
 
 
-@pytest.mark.parametrize("page", list(CAPTURE))
+@pytest.mark.golden
+@pytest.mark.parametrize("page", list(PROFILE))
 def test_every_text_capture_becomes_its_article(page, tmp_path):
     saved = PAGES / f"{page}.txt"
     result, article = import_one(saved, tmp_path / "articles")
-    assert article == CAPTURE[page].replace("{source}", saved.name)
+    assert article == golden(f"cms/{page}.txt.md", article)
     assert result.profile == CAPTURE_PROFILE[page]
     assert not [word for word in FURNITURE if word in body_of(article)]
 
@@ -365,7 +202,8 @@ def test_the_same_article_from_a_page_and_its_capture_is_written_once(tmp_path):
         "the same article (same title and category) as b-page.html, imported just before; "
         "the page is skipped")
     [written] = (tmp_path / "articles").rglob("*.md")
-    assert without_hash(written) == HTML["wordpress/fangchan-fenge"][0].replace("{source}", "b-page.html")
+    assert without_hash(written) == golden_text("cms/wordpress/fangchan-fenge.html.md").replace(
+        "imported_from: fangchan-fenge.html", "imported_from: b-page.html")
 
 
 def test_a_folder_of_mhtml_pages_is_read(tmp_path):

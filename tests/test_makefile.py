@@ -1,6 +1,6 @@
 """The make targets staff use instead of the virtualenv's path: each passes on what it is
-given (GUIDE, EDITION, ARTICLE, SRC, AS_OF, PORT). Checked with `make -n`, which prints the
-commands a target would run."""
+given (GUIDE, EDITION, ARTICLE, SRC, AS_OF, PORT); `make test` lints before it tests. Checked
+with `make -n`, which prints the commands a target would run."""
 
 from __future__ import annotations
 
@@ -42,3 +42,15 @@ def test_make_import_without_src_says_what_to_give():
                             capture_output=True, text=True, timeout=60)
     assert result.returncode != 0
     assert "say which pages: make import SRC=saved/ [AS_OF=2026-11-29]" in result.stderr
+
+
+def test_make_test_lints_before_it_tests():
+    commands = planned("test")
+    assert commands.index(".venv/bin/ruff check src tests bench") < \
+        commands.index(".venv/bin/python -m pytest")
+
+
+def test_make_goldens_rewrites_the_expected_outputs_and_shows_what_changed():
+    assert planned("goldens") == [
+        "GUIDEBUILDER_GOLDENS=rewrite .venv/bin/python -m pytest -q -m golden",
+        "git status --short -- tests/expected"]

@@ -192,6 +192,7 @@ def test_every_source_link_has_a_qr_code_that_reads_back(tiny_book):
     expected = {"如何协商还款": "https://law.example/xyk/2.html",
                 "信用卡逾期的后果": "https://law.example/xyk/1.html",
                 "民间借贷利率上限": "https://law.example/zw/2.html"}
+    assert sorted(e.title for e in articles) == sorted(expected)
     for entry in articles:
         page = tiny_book.find_pages(expected[entry.title])[0]
         assert qr_codes(tiny_book.path, page) == [expected[entry.title]]
@@ -215,3 +216,20 @@ def test_manifest_records_the_output_and_every_article_source(tiny_project, tmp_
         "path": "articles/xinyongka/yuqi.md", "title": "信用卡逾期的后果",
         "source_url": "https://law.example/xyk/1.html", "date": "2026-01-02", "updated": None,
         "sha256": record["articles"][1]["sha256"]}
+
+
+def test_a_relative_root_builds(tiny_project):
+    result = run_cli("build", "--format", "all", "--root", tiny_project.name, cwd=tiny_project.parent)
+    assert result.returncode == 0, result.stderr
+    assert (tiny_project / "build" / "ceshi.epub").is_file()
+
+
+def test_months_before_keeps_the_day_and_clamps_only_past_the_months_end():
+    from datetime import date
+
+    from guidebuilder.assemble import months_before
+
+    assert months_before(date(2026, 6, 30), 6) == date(2025, 12, 30)
+    assert months_before(date(2026, 8, 31), 6) == date(2026, 2, 28)
+    assert months_before(date(2024, 8, 31), 6) == date(2024, 2, 29)
+    assert months_before(date(2026, 3, 15), 24) == date(2024, 3, 15)

@@ -96,6 +96,7 @@ def test_adjacent_marks_and_paragraph_ends_are_marked_for_the_theme():
 def test_no_half_width_punctuation_or_spaces_next_to_han_in_any_guide(messy, sample_books):
     for name, (path, _) in books(messy, sample_books).items():
         every = t.lines(path)
+        assert len(every) > 100, name  # the text was found, so the checks below mean something
         assert t.half_width_next_to_han(every) == [], name
         assert [line.text for line in every if HAN_SPACE_HAN.search(line.text)] == [], name
 
@@ -111,7 +112,9 @@ def test_numbers_urls_and_latin_are_untouched(messy):
 
 
 def test_the_article_files_stay_as_they_were_written(messy):
-    for source in (MESSY / "articles" / "shiwu").glob("*.md"):
+    sources = list((MESSY / "articles" / "shiwu").glob("*.md"))
+    assert len(sources) == 6
+    for source in sources:
         assert (messy / "articles" / "shiwu" / source.name).read_bytes() == source.read_bytes()
     manifest = (messy / "build" / "messy-a5.pdf.json").read_text(encoding="utf-8")
     digest = hashlib.sha256((MESSY / "articles/shiwu/01-banjiao.md").read_bytes()).hexdigest()
@@ -219,6 +222,7 @@ def test_check_names_the_article_without_a_link_and_a_guide_can_require_one(mess
 
 def test_the_client_line_has_its_own_band_and_skips_the_cover(messy):
     path = pdf(messy, "messy-a5-yuanhang")
+    folios = 0
     with pdfplumber.open(path) as document:
         cover = document.pages[0]
         assert [c for c in cover.chars if c["size"] <= 6.05 and c["top"] > cover.height * 0.9] == []
@@ -229,16 +233,19 @@ def test_the_client_line_has_its_own_band_and_skips_the_cover(messy):
             assert min(c["x0"] for c in line) >= 0 and max(c["x1"] for c in line) <= page.width
             folio = [c for c in page.chars if abs(c["size"] - 8) < 0.05 and c["top"] > page.height * 0.9]
             if folio:  # the page number stands clear above the client's line
+                folios += 1
                 assert max(c["bottom"] for c in folio) < min(c["top"] for c in line), number
             body = [c for c in page.chars if c["top"] < page.height * 0.85]
             if body:
                 assert max(c["bottom"] for c in body) < min(c["top"] for c in line), number
+    assert folios >= 3, folios
 
 
 def test_one_running_head_rule_and_none_where_an_article_opens(messy):
     path = pdf(messy, "messy-a5")
     book = PdfBook(path)
     opening = {entry.page for entry in book.outline()}
+    headed = []
     with pdfplumber.open(path) as document:
         for number, page in enumerate(document.pages, start=1):
             top = 20 * PT_PER_MM
@@ -248,8 +255,10 @@ def test_one_running_head_rule_and_none_where_an_article_opens(messy):
             if number in opening or number <= 4:
                 assert rules == [] and head == [], number
             elif head:
+                headed.append(number)
                 assert len(rules) == 1 and rules[0]["height"] < 0.5, number
                 assert rules[0]["width"] == pytest.approx(32 * 10, abs=0.5)
+    assert len(headed) >= 3, headed  # pages that run on into an article have their head
 
 
 def test_keep_rules_leave_no_page_a_third_empty(messy, sample_books):
@@ -258,6 +267,7 @@ def test_keep_rules_leave_no_page_a_third_empty(messy, sample_books):
     for name, (path, size) in books(messy, sample_books).items():
         book = PdfBook(path)
         opening = sorted(entry.page for entry in book.outline())
+        checked = 0
         with pdfplumber.open(path) as document:
             for number, page in enumerate(document.pages, start=1):
                 following = number + 1
@@ -268,6 +278,8 @@ def test_keep_rules_leave_no_page_a_third_empty(messy, sample_books):
                              default=0)
                 text_height = text_bottom - (20 if size == "A5" else 24) * PT_PER_MM
                 assert text_bottom - lowest < text_height / 3, (name, number)
+                checked += 1
+        assert checked, name  # some page runs on into the same article
 
 
 def test_a_themes_colours_reach_every_heading(sample_books):

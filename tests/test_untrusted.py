@@ -8,7 +8,7 @@ import threading
 import zipfile
 
 import pytest
-from conftest import article, run_cli, write
+from conftest import article, replace_in, run_cli, write
 from pdfbook import PdfBook
 
 from guidebuilder.build import build
@@ -109,3 +109,23 @@ def test_warnings_name_the_article_and_line(hostile_project):
     assert result.returncode == 0
     assert "articles/xinyongka/hostile.md:17: warning: removed a <script> element" in result.stderr
     assert "articles/xinyongka/hostile.md:7: warning: removed an image that is not a file inside articles/ ('/etc/passwd')" in result.stderr
+
+
+def test_front_matter_links_must_be_web_links(tiny_project):
+    replace_in(tiny_project, "articles/jinrong-zhaiwu/jiedai.md", "https://journal.example/p/9.html",
+             "javascript:alert(1)")
+    replace_in(tiny_project, "articles/xinyongka/yuqi.md", "https://other.example/a.html", "file:///etc/passwd")
+    result = run_cli("check", cwd=tiny_project)
+    assert result.returncode == 1
+    assert "jiedai.md:6: 'reprinted_from' url 'javascript:alert(1)' is not an http(s) URL" in result.stderr
+    assert "yuqi.md:9: 'related' url 'file:///etc/passwd' is not an http(s) URL" in result.stderr
+
+
+def test_script_links_in_the_body_are_removed_with_a_warning(tiny_project, tmp_path):
+    write(tiny_project / "articles/xinyongka/lianjie.md", article(
+        "链接", "[点我](javascript:alert%281%29) 和 <a href='vbscript:x'>这里</a>。\n"))
+    result = run_cli("check", cwd=tiny_project)
+    assert "lianjie.md:4: warning: removed a 'javascript:' URL" in result.stderr
+    assert "lianjie.md:4: warning: removed a 'vbscript:' URL" in result.stderr
+    outputs, _ = build(tiny_project, [], ["pdf", "epub"], tmp_path)
+    assert not [u for u in PdfBook(outputs[0]).uris() if "script" in u]

@@ -110,7 +110,7 @@ def clean_svg(data: bytes) -> CleanSvg:
     if _local(root.tag) != "svg" or etree.QName(root).namespace not in (SVG_NS, None):
         raise SvgRefused("not an SVG (its root element is not <svg>)")
     elements = 0
-    for el in root.iter():
+    for _el in root.iter():
         elements += 1
         if elements > MAX_ELEMENTS:
             raise SvgRefused(f"an SVG of more than {MAX_ELEMENTS} elements")

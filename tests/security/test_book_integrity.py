@@ -1,4 +1,4 @@
-"""Classes 5 and 6: no silently wrong book. No heading id is another article's anchor; the
+"""No silently wrong book. No heading id is another article's anchor; the
 layout cache's key covers every file a layout reads, and a damaged entry is a miss; the
 outputs of a run are committed as a set, or not at all."""
 
@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 from conftest import article, write
-from helpers import assert_located, run_limited
+
+from .helpers import assert_located, run_limited
 
 from guidebuilder.errors import GuideError, Problems
 from guidebuilder.files import StagedFiles

@@ -1,4 +1,4 @@
-"""Class 1: a file the build user can read must not reach a client's book, whatever spelling
+"""A file the build user can read must not reach a client's book, whatever spelling
 of a `file:` URL carries it (a #fragment or ?query that steers the inside-the-project test,
 a relative href from an SVG, a symlink) and wherever it comes from (an SVG in articles/, a
 data: SVG in an article, a theme's url()). Devices are refused, not read."""
@@ -10,7 +10,8 @@ import os
 
 import pytest
 from conftest import article, write
-from helpers import epub_leaks, outside, pdf_leaks, run_limited, server, svg  # noqa: F401
+
+from .helpers import epub_leaks, pdf_leaks, run_limited, svg
 
 YUQI = "articles/xinyongka/yuqi.md"
 

@@ -1,4 +1,4 @@
-"""What the attack tests share: a secret planted outside the project, a loopback server that
+"""What the security tests share: a secret planted outside the project, a loopback server that
 counts requests, a way to look for the secret in every byte and decoded stream of a book, and
 a way to run the command line in a child process held to a memory and time limit."""
 
@@ -13,7 +13,6 @@ import zipfile
 from pathlib import Path
 
 import pikepdf
-import pytest
 import pypdfium2
 from PIL import Image
 
@@ -128,19 +127,6 @@ class LoopbackServer:
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
-
-
-@pytest.fixture
-def server():
-    running = LoopbackServer()
-    yield running
-    running.close()
-
-
-@pytest.fixture
-def outside(tmp_path):
-    """A folder beside the project holding the secrets an attack tries to reach."""
-    return plant_secrets(tmp_path / "outside")
 
 
 def svg(inner: str, head: str = "") -> str:

@@ -1,4 +1,4 @@
-"""Class 2: the EPUB carries no active content. An article's SVG is cleaned as the PDF's is
+"""The EPUB carries no active content. An article's SVG is cleaned as the PDF's is
 (no script, handler, remote or `file:` reference, no entity); one that cannot be made safe is
 a located error found by `check`; style values and data: SVGs refused for the PDF do not
 reach the e-book; EPUBCheck finds nothing."""
@@ -10,7 +10,8 @@ from urllib.parse import quote
 import pytest
 from conftest import article, run_cli, write
 from epubbook import run_epubcheck
-from helpers import assert_located, epub_leaks, outside, run_limited, server, svg  # noqa: F401
+
+from .helpers import assert_located, epub_leaks, run_limited, svg
 
 YUQI = "articles/xinyongka/yuqi.md"
 IMAGE_LINE = 8  # of the article below: the line with ![图](pic.svg)

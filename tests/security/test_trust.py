@@ -1,4 +1,4 @@
-"""Class 8: the trust boundaries of the README's Security section. A guide names a theme, not
+"""The trust boundaries of the README's Security section. A guide names a theme, not
 a path; a cover is a real PNG or JPEG inside the project; articles, category folders and
 `_category.yml` that are symlinks out of the project are refused; a theme's templates run in
 Jinja2's sandbox and cannot include a file from outside their theme."""
@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 from conftest import article, write
-from helpers import MARKER, assert_located, epub_leaks, outside, pdf_leaks, run_limited  # noqa: F401
+
+from .helpers import MARKER, assert_located, run_limited
 
 GUIDE = "guides/ceshi.yml"
 ADDED = 13  # the line a key appended to the tiny guide is on

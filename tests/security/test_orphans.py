@@ -1,4 +1,4 @@
-"""Class 7: kill -9 of the build's main process alone (not its group) leaves no layout worker
+"""`kill -9` of the build's main process alone (not its group) leaves no layout worker
 and no resource tracker behind: each worker notices its parent is gone and exits."""
 
 from __future__ import annotations

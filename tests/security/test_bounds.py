@@ -1,4 +1,4 @@
-"""Classes 3 and 4: tiny articles that would hang a build, exhaust the machine or kill it with
+"""Tiny articles that would hang a build, exhaust the machine or kill it with
 an internal error. Each is a located error (file and line, exit status 1, no traceback) that
 `check` finds as well as `build`, or is made safe; every run is held to a memory and time
 limit in a child process, so a regression fails instead of taking the machine."""
@@ -9,7 +9,8 @@ import os
 
 import pytest
 from conftest import write
-from helpers import assert_located, run_limited, svg
+
+from .helpers import assert_located, run_limited, svg
 
 BAD = "articles/xinyongka/bad.md"
 

@@ -1,0 +1,1 @@
+"""Security tests: what untrusted articles, themes and pages cannot do."""
