@@ -11,8 +11,8 @@ from conftest import REPO
 
 
 def planned(*arguments: str) -> list[str]:
-    result = subprocess.run(["make", "-n", "-o", ".venv/.installed", *arguments], cwd=REPO,
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(["make", "-n", "--no-print-directory", "-o", ".venv/.installed",
+                             *arguments], cwd=REPO, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     return [" ".join(line.split()) for line in result.stdout.splitlines()]
 

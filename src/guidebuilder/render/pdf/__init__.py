@@ -16,12 +16,10 @@ def render(request: Request) -> Iterator[Rendered]:
     from .book import render_pdf
     from .edition import render_edition_pdf
     from .layout_cache import LayoutCache
-    from .workers import laying_out_on
 
     book, theme, root = request.book, request.theme, request.root
     cache = LayoutCache(request.cache_folder) if request.cache_folder else None
-    with laying_out_on(request.cluster):
-        base = render_pdf(book, theme, root, request.jobs, cache)
+    base = render_pdf(book, theme, root, request.jobs, cache, request.cluster)
     if cache:
         cache.prune()
     log.info("%s: %d pages", book.guide.name, base.pages)

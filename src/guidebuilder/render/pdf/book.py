@@ -60,10 +60,10 @@ def for_print(book: Book) -> Book:
 
 
 def render_pdf(book: Book, theme: Theme, root: Path, jobs: int = 1,
-               cache: LayoutCache | None = None) -> RenderedPdf:
+               cache: LayoutCache | None = None, cluster: str | None = None) -> RenderedPdf:
     """The PDF in memory, with its warnings. Nothing is written here but the cache."""
     book = for_print(book)
-    with Workers(jobs, cache) as workers:
+    with Workers(jobs, cache, cluster) as workers:
         chunks = plan_chunks(book)
         if one_piece := _refers_across_pages(print_stylesheets(book, theme)):
             chunks = [whole_book(book)]

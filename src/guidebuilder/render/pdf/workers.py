@@ -6,8 +6,6 @@ instead (`cluster`), whatever their number: its workers are already running."""
 from __future__ import annotations
 
 from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import contextmanager
-from contextvars import ContextVar
 from pathlib import Path
 from typing import Iterator
 
@@ -19,20 +17,6 @@ from ..processes import layout_pool
 
 PARALLEL_FROM = 150  # pages to lay out: below this, starting workers costs more than it saves
 
-_cluster_address: ContextVar[str | None] = ContextVar("cluster_address", default=None)
-
-
-@contextmanager
-def laying_out_on(address: str | None) -> Iterator[None]:
-    """Within the block, Workers made without a cluster address use `address` (None: this
-    machine), so that a renderer hands its request's cluster down to its layouts."""
-    token = _cluster_address.set(address)
-    try:
-        yield
-    finally:
-        _cluster_address.reset(token)
-
-
 class Workers:
     """`run` lays out jobs, in worker processes when there are `jobs` > 1 cores to use, or on
     the Dask cluster whose scheduler is at `cluster`."""
@@ -40,7 +24,7 @@ class Workers:
     def __init__(self, jobs: int, cache: LayoutCache | None, cluster: str | None = None) -> None:
         self.jobs = max(1, jobs)
         self.cache = cache
-        self.cluster = cluster or _cluster_address.get()
+        self.cluster = cluster
         self._pool: ProcessPoolExecutor | None = None
         self._client = None
 
