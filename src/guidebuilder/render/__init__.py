@@ -2,13 +2,14 @@
 
 A renderer is the subpackage's `render(request)`: it turns one assembled guide into one output
 per edition asked for, in memory, and yields them as `Rendered`. Nothing is written to disk
-here; `build` stages and commits the bytes. To add a format, add a subpackage with `render`
-and put its name in FORMATS."""
+here; `build` stages and commits the bytes. To add a format, add a subpackage with `render`:
+every subpackage of this package is an output format, named by its folder."""
 
 from __future__ import annotations
 
 import importlib
 import os
+import pkgutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
@@ -18,10 +19,10 @@ if TYPE_CHECKING:
     from ..model import Book, Edition
     from ..theme import Theme
 
-FORMATS = ("pdf", "epub")
-"""The output formats, in the order `--format all` makes them: each is a subpackage's name,
-the file extension and a `--format`. A subpackage is imported only when its format is built,
-so a build of one format does not load the other's libraries."""
+FORMATS = tuple(sorted(module.name for module in pkgutil.iter_modules(__path__) if module.ispkg))
+"""The output formats, in the order `--format all` makes them (by name): each is a
+subpackage's name, the file extension and a `--format`. They are found without importing
+them, so a build of one format does not load the other's libraries."""
 
 
 @dataclass(frozen=True)
