@@ -66,17 +66,20 @@ def merge(placed: list[ChunkPages], furniture: list[Furniture]) -> Merged:
                 book.pages.extend(list(source.pages)[:chunk.kept])
         pages = sum(group.count for group in furniture)
         slots = _slots(placed)
+        book_pages = list(book.pages)  # indexing pikepdf's page list is slow
         with tqdm(total=pages, desc="merge", unit="page", disable=None, leave=False) as bar:
             for group, source in zip(furniture, overlays):
                 overlay = _Overlay(book, source)
+                over_pages = list(source.pages)
                 for index in range(group.count):
                     number = group.first - 1 + index
-                    overlay.draw(book.pages[number], source.pages[group.lead + index],
+                    overlay.draw(book_pages[number], over_pages[group.lead + index],
                                  slots.get(number, ()))
                 bar.update(group.count)
         anchors = book_anchors(placed)
-        _destinations(book, anchors)
-        missing = _links_between_chunks(book, placed, anchors)
+        page_objects = [page.obj for page in book_pages]
+        _destinations(book, page_objects, anchors)
+        missing = _links_between_chunks(page_objects, book, placed, anchors)
         _outline(book, placed)
         fonts = merge_font_subsets(book)
         output = io.BytesIO()
@@ -123,13 +126,10 @@ class _Overlay:
 
     def draw(self, page: pikepdf.Page, over: pikepdf.Page, slots: tuple[Box, ...] = ()) -> None:
         names, renamed = self._resources(over.obj.Resources)
-        drawing = []
-        for operands, operator in pikepdf.parse_content_stream(over):
-            drawing.append((
-                [names.get(str(o), o) if isinstance(o, Name) else o for o in operands], operator))
+        drawing = [([names.get(str(o), o) if isinstance(o, Name) else o for o in operands],
+                    operator) for operands, operator in _parsed(over)]
         if slots:
-            numbers = [_take_text_in(drawing, slot, exact_left=False) for slot in slots]
-            _put_numbers_in_slots(self.book, page, slots, numbers)
+            _put_numbers_in_slots(self.book, page, slots, _take_texts_in(drawing, slots))
         draw_on_page(self.book, page, pikepdf.unparse_content_stream(drawing), renamed,
                      self.merged, _identity(over.obj.Resources))
 
@@ -149,14 +149,21 @@ _TEXT_STATE = {"gs", "rg", "g", "k", "cs", "scn", "sc"}
 Ops = list[tuple[list, pikepdf.Operator]]
 
 
-def _text_objects(ops: Ops):
-    """(start, end, x, y) of each text object (BT ... ET) and where its first Tm puts it."""
+def _parsed(page: pikepdf.Page) -> Ops:
+    """A page's content as (operands, operator) pairs: pikepdf's instructions are read by
+    attribute, ten times faster than unpacked as sequences."""
+    return [(i.operands, i.operator) for i in pikepdf.parse_content_stream(page)]
+
+
+def _text_objects(ops: Ops, names: list[str]):
+    """(start, end, x, y) of each text object (BT ... ET) and where its first Tm puts it;
+    `names` are the operators' names."""
     start = None
-    for index, (operands, operator) in enumerate(ops):
-        name = str(operator)
+    for index, name in enumerate(names):
         if name == "BT":
             start, where = index, None
         elif name == "Tm" and start is not None and where is None:
+            operands = ops[index][0]
             where = (float(operands[4]), float(operands[5]))
         elif name == "ET" and start is not None:
             if where is not None:
@@ -169,27 +176,41 @@ def _inside(x: float, y: float, slot: Box, exact_left: bool) -> bool:
     return y1 <= y <= y2 and (abs(x - x1) < 0.5 if exact_left else x1 - 0.5 <= x <= x2 + 0.5)
 
 
-def _take_text_in(ops: Ops, slot: Box, exact_left: bool) -> Ops | None:
-    """Remove from `ops` the text object drawn in `slot` and return it, with the colour and
-    graphics state it is drawn in (None if there is none)."""
-    for start, end, x, y in _text_objects(ops):
-        if _inside(x, y, slot, exact_left):
-            state = {}
-            for operands, operator in ops[:start]:
-                if str(operator) in _TEXT_STATE:
-                    state[str(operator) if str(operator) == "gs" else "colour"] = (operands, operator)
-            taken = list(state.values()) + ops[start:end + 1]
-            del ops[start:end + 1]
-            return taken
-    return None
+def _take_texts_in(ops: Ops, slots: tuple[Box, ...]) -> list[Ops | None]:
+    """For each slot in turn, remove from `ops` the first text object drawn in it and return
+    it, with the colour and graphics state it is drawn in (None if there is none)."""
+    names = [str(operator) for _, operator in ops]
+    objects = list(_text_objects(ops, names))
+    states = [i for i, name in enumerate(names) if name in _TEXT_STATE]
+    taken: list[tuple[int, int]] = []
+    found: list[Ops | None] = []
+    for slot in slots:
+        chosen = next(((start, end) for start, end, x, y in objects
+                       if (start, end) not in taken and _inside(x, y, slot, exact_left=False)),
+                      None)
+        if chosen is None:
+            found.append(None)
+            continue
+        start, end = chosen
+        state = {}
+        for i in states:
+            if i >= start:
+                break
+            if not any(s <= i <= e for s, e in taken):
+                state[names[i] if names[i] == "gs" else "colour"] = ops[i]
+        taken.append(chosen)
+        found.append(list(state.values()) + ops[start:end + 1])
+    for start, end in sorted(taken, reverse=True):
+        del ops[start:end + 1]
+    return found
 
 
 def _put_numbers_in_slots(pdf: pikepdf.Pdf, page: pikepdf.Page, slots: tuple[Box, ...],
                           numbers: list[Ops | None]) -> None:
     """Draw each page number where its slot's invisible placeholder was drawn, so that it is
     read (in content-stream order: text extraction, screen readers, search) where it stands."""
-    ops = list(pikepdf.parse_content_stream(page))
-    objects = list(_text_objects(ops))  # found once: a contents page has a slot an entry
+    ops = list(pikepdf.parse_content_stream(page))  # kept as instructions: unparsed as written
+    objects = list(_text_objects(ops, [str(i.operator) for i in ops]))
     replaced: dict[int, tuple[int, Ops]] = {}
     unplaced: Ops = []
     for slot, number in zip(slots, numbers):
@@ -236,18 +257,20 @@ def draw_on_page(pdf: pikepdf.Pdf, page: pikepdf.Page, drawing: bytes,
     page.obj.Resources = shared[both]
 
 
-def _destinations(book: pikepdf.Pdf, anchors: dict[str, tuple[int, Box, float]]) -> None:
+def _destinations(book: pikepdf.Pdf, page_objects: list[Dictionary],
+                  anchors: dict[str, tuple[int, Box, float]]) -> None:
     names = Array()
     for name in sorted(anchors):
         page, (x1, y1, _, _), height = anchors[name]
         names.append(String(name))
-        names.append(Array([book.pages[page].obj, Name.XYZ, *_point(x1, y1, height), 0]))
+        names.append(Array([page_objects[page], Name.XYZ, *_point(x1, y1, height), 0]))
     if "/Names" not in book.Root:
         book.Root.Names = Dictionary()
     book.Root.Names.Dests = book.make_indirect(Dictionary(Names=names))
 
 
-def _links_between_chunks(book: pikepdf.Pdf, placed: list[ChunkPages],
+def _links_between_chunks(page_objects: list[Dictionary], book: pikepdf.Pdf,
+                          placed: list[ChunkPages],
                           anchors: dict[str, tuple[int, Box, float]]) -> tuple[str, ...]:
     missing: dict[str, None] = {}
     for chunk in placed:
@@ -258,7 +281,7 @@ def _links_between_chunks(book: pikepdf.Pdf, placed: list[ChunkPages],
             if target not in anchors:
                 missing[target] = None
                 continue
-            pdf_page = book.pages[chunk.first - 1 + page].obj
+            pdf_page = page_objects[chunk.first - 1 + page]
             if "/Annots" not in pdf_page:
                 pdf_page.Annots = Array()
             pdf_page.Annots.append(book.make_indirect(Dictionary(
