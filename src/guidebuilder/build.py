@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import gc
 import logging
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from .model import Book, Corpus, Edition, Guide
 from .reader import read_corpus
 from .render import Request, default_jobs, renderer
 from .render.glyph_check import check_text
+from .render.processes import start_forkserver
 from .render.template_check import check_templates
 from .render.typeset import normalizes_punctuation, typeset_book
 from .theme import Theme, load_theme
@@ -157,6 +159,20 @@ def cache_folder(root: Path) -> Path:
     return root / ".cache" / "layout"
 
 
+EARLY_FORKSERVER_BYTES = 200_000
+"""Markdown in articles/ (~150 printed pages) from which a build starts its layout processes'
+forkserver before it reads anything, to import WeasyPrint on another core meanwhile."""
+
+
+def _markdown_bytes(root: Path) -> int:
+    try:
+        return sum(entry.stat().st_size for folder in os.scandir(root / "articles")
+                   if folder.is_dir() for entry in os.scandir(folder.path)
+                   if entry.name.endswith(".md"))
+    except OSError:
+        return 0  # read_corpus says what is wrong
+
+
 def build(root: Path, names: list[str], formats: list[str], out: Path,
           strict: bool = False, edition: str | None = None, jobs: int | None = None,
           cache: bool = True, articles: list[str] | None = None,
@@ -170,6 +186,9 @@ def build(root: Path, names: list[str], formats: list[str], out: Path,
     temporary file and renamed into place only when all of them are made: a run that fails
     changes nothing on disk. A guide is laid out once; client editions reuse that layout.
     """
+    jobs = jobs or default_jobs()
+    if jobs > 1 and cluster is None and _markdown_bytes(root) >= EARLY_FORKSERVER_BYTES:
+        start_forkserver()
     problems = Problems()
     project = load_project(root, problems)
     problems.raise_if_errors()  # first: a guide that failed to read is not "no guide named"
@@ -184,7 +203,6 @@ def build(root: Path, names: list[str], formats: list[str], out: Path,
     if strict and warnings:
         raise GuideError([Problem(p.message, p.path, p.line) for p in warnings])
     outputs = []
-    jobs = jobs or default_jobs()
     with StagedFiles() as staged:
         for plan in plans:
             book = plan.book

@@ -58,14 +58,15 @@ def test_workers_exit_when_the_build_is_killed(tiny_project, tmp_path):
     try:
         deadline = time.monotonic() + WORKER_WAIT
         while time.monotonic() < deadline and build.poll() is None:
-            workers = {pid for pid in _children(build.pid)
+            helpers = {pid for pid in _children(build.pid)  # the forkserver, resource tracker
                        if b"multiprocessing" in _cmdline(pid)}
+            workers = {pid for helper in helpers for pid in _children(helper)}
             if len(workers) >= 2:
                 break
             time.sleep(0.2)
         assert len(workers) >= 2, "the build never started its layout workers"
         time.sleep(1)  # let them take work
-        workers |= {pid for w in workers for pid in _children(w)} | _children(build.pid)
+        workers |= helpers | _children(build.pid)
         os.kill(build.pid, signal.SIGKILL)
         build.wait()
         deadline = time.monotonic() + ORPHAN_GRACE

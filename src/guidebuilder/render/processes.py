@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import multiprocessing.context
 import os
 import select
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import forkserver
 
 PARENT_POLL_SECONDS = 0.5
 PRELOADED = ("guidebuilder.render.layout",)
@@ -21,10 +23,32 @@ PRELOADED = ("guidebuilder.render.layout",)
 def layout_pool(workers: int) -> ProcessPoolExecutor:
     """A pool of `workers` layout processes. (Not `max_tasks_per_child`: with it, Python
     3.11's pool can hang, gh-115634.)"""
+    return ProcessPoolExecutor(max_workers=workers, mp_context=_context(),
+                               initializer=_start_worker, initargs=(os.getpid(),))
+
+
+def start_forkserver() -> None:
+    """Start the forkserver now rather than with the first layout process: it imports
+    WeasyPrint (a second of CPU) on another core while this process reads the articles, and
+    the first layout process then starts at once instead of waiting for that."""
+    global _started
+    _context()
+    forkserver.ensure_running()
+    _started = True
+
+
+def forkserver_started() -> bool:
+    """Whether `start_forkserver` was called: layout processes then start in milliseconds."""
+    return _started
+
+
+_started = False
+
+
+def _context() -> multiprocessing.context.ForkServerContext:
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(list(PRELOADED))
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                               initializer=_start_worker, initargs=(os.getpid(),))
+    return context
 
 
 def _start_worker(build: int) -> None:

@@ -13,9 +13,11 @@ from tqdm import tqdm
 
 from .layout_cache import LayoutCache
 from ..layout_job import LaidOut, LayoutJob
-from ..processes import layout_pool
+from ..processes import forkserver_started, layout_pool
 
-PARALLEL_FROM = 150  # pages to lay out: below this, starting workers costs more than it saves
+PARALLEL_FROM = 150
+"""Pages to lay out from which workers are started; below, that costs more than it saves
+(unless the build started the forkserver early: then workers cost nothing to start)."""
 
 class Workers:
     """`run` lays out jobs, in worker processes when there are `jobs` > 1 cores to use, or on
@@ -65,8 +67,8 @@ class Workers:
                                                       jobs, files, keys, pages):
                     results[i] = laid_out
                     bar.update()
-            elif (self.jobs > 1 and len(pending) > 1
-                    and sum(pages[i] for i in pending) >= PARALLEL_FROM):
+            elif self.jobs > 1 and (forkserver_started() or (
+                    len(pending) > 1 and sum(pages[i] for i in pending) >= PARALLEL_FROM)):
                 # the longest first, so that no worker is left with a long one at the end
                 pending.sort(key=lambda i: -pages[i])
                 futures: dict[int, Future] = {
