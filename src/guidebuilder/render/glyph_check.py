@@ -5,6 +5,7 @@ book, the theme's generated text and every client edition."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from .. import fonts
 from ..errors import GuideError, Problem
@@ -13,6 +14,7 @@ from ..model import Book, Edition
 from ..theme import Theme
 from .pdf.chunks import chunk_html, whole_book
 from .context import visible_text
+from .typeset import _FULL, normalizes_punctuation
 
 _CSS_STRING = re.compile(r"\"([^\"]*)\"|'([^']*)'")
 
@@ -21,13 +23,31 @@ def _chars(chars: list[str]) -> str:
     return "characters " + ", ".join(f"'{c}' (U+{ord(c):04X})" for c in chars)
 
 
+def _printed_characters(book: Book, theme: Theme) -> str:
+    """Every character the book prints (and a few it may not): the templates' own text, from
+    the book rendered without its article bodies, and the bodies' characters, read from them
+    directly: rendering and setting all of their text again only to learn which characters it
+    holds was most of a check. Setting the text makes a half-width mark full-width only where
+    the guide normalizes punctuation, so the full-width forms are added only then."""
+    hollow = replace(book, parts=tuple(
+        replace(part, chapters=tuple(replace(chapter, article=replace(chapter.article, body_html=""))
+                                     for chapter in part.chapters)) for part in book.parts))
+    characters = set(visible_text(chunk_html(theme, hollow, whole_book(hollow), 1)[0]))
+    for chapter in book.chapters:
+        characters.update(visible_text(chapter.article.body_html))
+    if normalizes_punctuation(book.guide, theme):
+        characters.update(full for half, full in _FULL.items() if half in characters)
+        if '"' in characters:
+            characters.update("“”")
+    return "".join(sorted(characters))
+
+
 def check_text(book: Book, theme: Theme, clients: list[Edition | None]) -> None:
     """Raise one problem per article (and per edition) with characters the fonts lack."""
     stylesheets = theme.stylesheets("print") + theme.stylesheets("epub")
     generated = "".join("".join(m) for css in stylesheets
                         for m in _CSS_STRING.findall(css.read_text(encoding="utf-8")))
-    html = chunk_html(theme, book, whole_book(book), 1)[0]
-    absent = fonts.missing(visible_text(html) + generated, theme.fonts)
+    absent = fonts.missing(_printed_characters(book, theme) + generated, theme.fonts)
     in_fonts = f"not in the fonts ({', '.join(theme.fonts)})"
     problems = []
     remaining = set(absent)
