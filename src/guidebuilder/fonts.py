@@ -13,12 +13,14 @@ import subprocess
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import fontTools.subset
 import uharfbuzz as hb
-from fontTools.ttLib import TTCollection, TTFont
 
 from .errors import GuideError
+
+if TYPE_CHECKING:
+    from fontTools.ttLib import TTFont
 
 _INVISIBLE = {"Cc", "Cf", "Zl", "Zp", "Zs"}
 
@@ -57,6 +59,8 @@ def installed(family: str) -> list[InstalledFont]:
 
 
 def _open(font: InstalledFont) -> TTFont:
+    from fontTools.ttLib import TTCollection, TTFont  # here: checking coverage needs neither
+
     if Path(font.file).suffix.lower() in (".ttc", ".otc"):
         collection = TTCollection(font.file, lazy=True)
         loaded = collection[font.index]
@@ -84,6 +88,8 @@ def covered(families: tuple[str, ...]) -> frozenset[int]:
 def subset(font: InstalledFont, text: str) -> bytes:
     """The font cut down to the characters of `text`, as OpenType bytes (deterministic: the
     font's own timestamps are kept)."""
+    import fontTools.subset
+
     loaded = _open(font)
     loaded.recalcTimestamp = False
     options = fontTools.subset.Options()

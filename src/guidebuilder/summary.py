@@ -5,13 +5,13 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-import pypdfium2
-
 from .errors import shown_path
 
 
 def _pages(path: Path) -> str:
     if path.suffix == ".pdf":
+        import pypdfium2  # here: an e-book build does not load it
+
         document = pypdfium2.PdfDocument(path)
         try:
             return f"{len(document)} pages"

@@ -10,7 +10,6 @@ import hashlib
 import os
 import stat
 from dataclasses import dataclass
-from importlib.metadata import version
 from pathlib import Path
 
 from ..errors import Problem
@@ -20,7 +19,14 @@ LAYOUT_VERSION = "4"
 stale): 2 = inter-character justification, 3 = placeholder fonts, 4 = QR codes drawn at
 layout."""
 
-WEASYPRINT_VERSION = version("weasyprint")
+
+
+@functools.cache
+def weasyprint_version() -> str:
+    """Read when a key is made, not on import: an e-book build does not need it."""
+    from importlib.metadata import version
+
+    return version("weasyprint")
 
 Box = tuple[float, float, float, float]  # x1, y1, x2, y2 in CSS px from the page's top left
 MAX_RESOURCE_BYTES = 32 * 1024 * 1024  # an image or stylesheet larger than this is refused
@@ -59,7 +65,7 @@ class LayoutJob:
         them), and the WeasyPrint version. An SVG is served cleaned and references nothing, so
         its own bytes are all of it."""
         h = hashlib.sha256()
-        for part in (WEASYPRINT_VERSION, LAYOUT_VERSION, self.html, self.extra_css, self.base_url,
+        for part in (weasyprint_version(), LAYOUT_VERSION, self.html, self.extra_css, self.base_url,
                      self.identity, str(self.merged)):
             h.update(part.encode())
             h.update(b"\0")
