@@ -3,7 +3,45 @@
 from __future__ import annotations
 
 import markdown
+from markdown import util
 from markdown.extensions.toc import slugify_unicode
+from markdown.treeprocessors import InlineProcessor
+
+NEEDS = {
+    "backtick": ("`",), "escape": ("\\",), "footnote": ("[^",), "reference": ("[",),
+    "link": ("[",), "image_link": ("![",), "image_reference": ("![",),
+    "short_reference": ("[",), "short_image_ref": ("![",), "autolink": ("<",),
+    "automail": ("<",), "linebreak": ("  \n",), "html": ("<",), "entity": ("&",),
+    "em_strong": ("*", "_"),
+}
+"""For an inline pattern, by its registered name: strings one of which its expression needs."""
+
+
+class SkippingInlineProcessor(InlineProcessor):
+    """Python-Markdown's inline pass, which tries every inline pattern on every text (most
+    find nothing: the text of an article is mostly Chinese prose). A pattern whose expression
+    needs a string the text does not hold is passed over as it would find nothing."""
+
+    def run(self, tree, ancestors=None):
+        patterns = self.inlinePatterns
+        self._patterns = [(patterns[index], NEEDS.get(patterns._priority[index].name))
+                          for index in range(len(patterns))]
+        return super().run(tree, ancestors)
+
+    def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:
+        if isinstance(data, util.AtomicString):
+            return data
+        startIndex = 0
+        while patternIndex < len(self._patterns):
+            pattern, needs = self._patterns[patternIndex]
+            if needs is not None and not any(need in data for need in needs):
+                matched, startIndex = False, 0
+            else:
+                data, matched, startIndex = self._InlineProcessor__applyPattern(
+                    pattern, data, patternIndex, startIndex)
+            if not matched:
+                patternIndex += 1
+        return data
 
 
 class Converter:
@@ -18,6 +56,7 @@ class Converter:
             },
             output_format="xhtml",
         )
+        self._md.treeprocessors.register(SkippingInlineProcessor(self._md), "inline", 20)
 
     def convert(self, text: str) -> str:
         self._md.reset()
