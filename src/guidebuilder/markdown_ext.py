@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import markdown
 from markdown import util
 from markdown.extensions.toc import slugify_unicode
@@ -24,17 +26,20 @@ class SkippingInlineProcessor(InlineProcessor):
 
     def run(self, tree, ancestors=None):
         patterns = self.inlinePatterns
-        self._patterns = [(patterns[index], NEEDS.get(patterns._priority[index].name))
-                          for index in range(len(patterns))]
+        needs = [NEEDS.get(patterns._priority[index].name) for index in range(len(patterns))]
+        self._patterns = [(patterns[index], _any_of(need) if need else None)
+                          for index, need in enumerate(needs)]
+        self._any_need = None if None in needs else _any_of(sum(needs, ()))
         return super().run(tree, ancestors)
 
     def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:
-        if isinstance(data, util.AtomicString):
+        if isinstance(data, util.AtomicString) or (
+                self._any_need is not None and not self._any_need.search(data)):
             return data
         startIndex = 0
         while patternIndex < len(self._patterns):
             pattern, needs = self._patterns[patternIndex]
-            if needs is not None and not any(need in data for need in needs):
+            if needs is not None and not needs.search(data):
                 matched, startIndex = False, 0
             else:
                 data, matched, startIndex = self._InlineProcessor__applyPattern(
@@ -42,6 +47,10 @@ class SkippingInlineProcessor(InlineProcessor):
             if not matched:
                 patternIndex += 1
         return data
+
+
+def _any_of(strings: tuple[str, ...]) -> re.Pattern:
+    return re.compile("|".join(map(re.escape, strings)))
 
 
 class Converter:
