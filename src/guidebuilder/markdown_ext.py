@@ -72,6 +72,10 @@ class HeadingIds(TocTreeprocessor):
             return super().build_toc_div(toc_list)
         return etree.Element("div")
 
+    def replace_marker(self, root: etree.Element, elem: etree.Element) -> None:
+        if self._marker_may_be:
+            super().replace_marker(root, elem)
+
 
 class _Toc(TocExtension):
     TreeProcessorClass = HeadingIds
