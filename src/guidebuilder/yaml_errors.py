@@ -124,7 +124,7 @@ def continued_item(node: yaml.Node, text: str) -> YamlMistake | None:
             stack.extend(value for pair in current.value for value in pair)
         elif isinstance(current, yaml.SequenceNode):
             stack.extend(current.value)
-        elif isinstance(current, yaml.ScalarNode) and current.style is None:
+        elif isinstance(current, yaml.ScalarNode) and not current.style:  # plain: None, or libyaml's ''
             for index in range(current.start_mark.line + 1, current.end_mark.line + 1):
                 if index < len(lines) and lines[index].lstrip().startswith("- "):
                     return YamlMistake(index + 1, "this line is read as more of the text "

@@ -54,20 +54,27 @@ _SPACES_BETWEEN_HAN = re.compile(f"(?<=[{HAN}]){_SPACES}(?=[{HAN}])")
 _SPACES_AROUND_MARK = re.compile(
     f"(?<=[{re.escape(FULL_WIDTH_MARKS)}]){_SPACES}(?=\\S)|(?<=\\S){_SPACES}(?=[{re.escape(FULL_WIDTH_MARKS)}])")
 _HALF_WIDTH = re.compile(r"[.,:;?!()]")
+_HALF_WIDTH_OR_QUOTE = re.compile(r'[.,:;?!()"]')
 _PAIRED = re.compile(r"\(([^()\n]*)\)")
 _QUOTED = re.compile(r'"([^"\n]*)"')
 _FULL = {".": "。", ",": "，", ":": "：", ";": "；", "?": "？", "!": "！", "(": "（", ")": "）"}
 
 
+_CHINESE = re.compile(f"[{HAN}{re.escape(FULL_WIDTH_MARKS)}…—]")
+_MAY_CHANGE = re.compile('[.,:;?!()" \t\r\n\u00a0]')
+"""A text without any of these is left as it is by normalize_text, whatever is around it."""
+
+
 def _is_han(char: str) -> bool:
-    return bool(char) and bool(_HAN.match(char))
+    return _HAN.match(char) is not None
 
 
 def _is_chinese(char: str) -> bool:
-    return bool(char) and (_is_han(char) or char in FULL_WIDTH_MARKS or char in "…—")
+    return _CHINESE.match(char) is not None
 
 
 _VISIBLE = re.compile(r"\S")
+_SPACE = re.compile(r"\s")
 
 
 def _next_visible(text: str, index: int) -> str:
@@ -77,6 +84,9 @@ def _next_visible(text: str, index: int) -> str:
 
 def _punctuation(text: str) -> str:
     """Half-width `,:;?!()` in Chinese context made full-width (text without URLs)."""
+    if not _HALF_WIDTH_OR_QUOTE.search(text):
+        return text
+
     def paired(match: re.Match) -> str:
         before = text[match.start() - 1] if match.start() else ""
         after = text[match.end()] if match.end() < len(text) else ""
@@ -91,24 +101,25 @@ def _punctuation(text: str) -> str:
         return match.group()
 
     text = _QUOTED.sub(quoted, _PAIRED.sub(paired, text))
-    if not _HALF_WIDTH.search(text):
-        return text
-    out = []
-    for i, char in enumerate(text):
-        if char == "." and _is_han(text[i - 1] if i else "") and (
-                i + 1 == len(text) or text[i + 1].isspace() or _is_chinese(text[i + 1])):
-            char = "。"
-        elif char in ",:;?!()":
-            before = text[i - 1] if i else ""
-            after = text[i + 1] if i + 1 < len(text) else ""
-            between_digits = before.isdigit() and after.isdigit()
-            between_latin = before.isascii() and before.isalnum() and after.isascii() and after.isalnum()
-            chinese = (_is_chinese(before) or _is_han(_next_visible(text, i + 1))
-                       or (char in "()" and _is_han(after)))
-            if chinese and not between_digits and not between_latin:
-                char = _FULL[char]
-        out.append(char)
-    return "".join(out)
+    return _HALF_WIDTH.sub(lambda match: _full_width(text, match.start()), text)
+
+
+def _full_width(text: str, i: int) -> str:
+    """The half-width mark text[i], or its full-width form where it is in Chinese context."""
+    char = text[i]
+    before = text[i - 1] if i else ""
+    after = text[i + 1] if i + 1 < len(text) else ""
+    if char == ".":
+        if _is_han(before) and (not after or after.isspace() or _is_chinese(after)):
+            return "。"
+        return char
+    between_digits = before.isdigit() and after.isdigit()
+    between_latin = before.isascii() and before.isalnum() and after.isascii() and after.isalnum()
+    chinese = (_is_chinese(before) or _is_han(_next_visible(text, i + 1))
+               or (char in "()" and _is_han(after)))
+    if chinese and not between_digits and not between_latin:
+        return _FULL[char]
+    return char
 
 
 def _spacing(text: str) -> str:
@@ -120,6 +131,8 @@ def normalize_text(text: str, before: str = "", after: str = "") -> str:
     """Chinese punctuation and spacing for plain text. `before` and `after` are the texts
     around it (in neighbouring elements): they decide its first and last marks, and are not
     changed."""
+    if not _MAY_CHANGE.search(text):
+        return text
     lead, trail = before.rstrip()[-1:], after.lstrip()[:1]
     pieces, last = [], 0
     for match in _URL.finditer(text):
@@ -174,8 +187,12 @@ _TWO_MARKS = re.compile(f"[{re.escape(FULL_WIDTH_MARKS)}]{{2}}")
 
 # --- HTML ------------------------------------------------------------------------------
 
-_TOKEN = re.compile(r"<!--.*?-->|<[^>]*>", re.S)
-_TAG = re.compile(r"<\s*(/?)\s*([a-zA-Z][a-zA-Z0-9:-]*)([^>]*?)(/?)\s*>", re.S)
+_TOKEN = re.compile(r"([^<]*)(?:<!--.*?-->|<\s*(/?)\s*([a-zA-Z][a-zA-Z0-9:-]*)([^>]*)>|<[^>]*>)",
+                    re.S)
+"""The text before a comment, a tag or other markup, then that (a tag's groups: closing slash,
+name, the rest: attributes and a self-closing slash). A tag ends at the first '>', as
+`<[^>]*>` does. Only text after the last '>' may hold a '<': the document's tail, after the
+last match."""
 _VERBATIM = {"code", "pre", "kbd", "samp", "var", "tt", "svg", "math", "script", "style",
              "textarea"}
 _ASIDE_CLASS = re.compile(r"""\bclass\s*=\s*["'][^"']*\bfootnote-text\b""")
@@ -188,7 +205,7 @@ _BLOCKS = _PARAGRAPHS | {"div", "section", "article", "aside", "nav", "header", 
 _VOID = {"br", "hr", "img", "meta", "link", "input", "wbr", "col", "area", "base", "source"}
 
 
-@dataclass
+@dataclass(slots=True)
 class _Text:
     text: str
     ends_paragraph: bool = False
@@ -197,27 +214,71 @@ class _Text:
     halts: set[int] = field(default_factory=set)
 
 
-def _tokens(markup: str):
+def _runs(markup: str) -> list:
+    """The document as alternating runs: markup (with the text set as it is: whitespace, and
+    verbatim elements' text), a _Text, markup, ..., ending with markup."""
+    runs: list = []
+    verbatim: list[str] = []
+    aside: list[str] = []
+    last_text: _Text | None = None
+    block_since_text = True
+    copied = 0  # where the markup not yet in runs starts
+
+    def take(start: int, token: str) -> None:
+        nonlocal copied, last_text, block_since_text
+        last_text = _Text(html.unescape(token), after_block=block_since_text, aside=bool(aside))
+        runs.extend((markup[copied:start], last_text))
+        copied = start + len(token)
+        block_since_text = False
+
     last = 0
     for match in _TOKEN.finditer(markup):
-        if match.start() > last:
-            yield False, markup[last:match.start()]
-        yield True, match.group()
         last = match.end()
-    if last < len(markup):
-        yield False, markup[last:]
+        token, closing, name, attributes = match.groups()
+        if token and not verbatim and not token.isspace():
+            take(match.start(), token)
+        if name is None:
+            continue
+        name = name.lower()
+        self_closing = attributes.rstrip().endswith("/")
+        if verbatim:
+            if name == verbatim[-1] and not self_closing and name not in _VOID:
+                verbatim.pop() if closing else verbatim.append(name)
+            continue
+        opening = not closing and not self_closing
+        if aside and name == aside[-1] and not self_closing:
+            aside.pop() if closing else aside.append(name)
+        elif opening and (name == "sup" or "footnote-text" in attributes
+                          and _ASIDE_CLASS.search(attributes)):
+            aside.append(name)
+        if opening and name not in _VOID and (name in _VERBATIM or "class" in attributes
+                                              and _VERBATIM_CLASS.search(attributes)):
+            verbatim.append(name)
+            last_text = None
+            block_since_text = True
+            continue
+        if name in _BLOCKS:
+            block_since_text = True
+            if closing and name in _PARAGRAPHS and last_text is not None:
+                last_text.ends_paragraph = True
+            last_text = None
+    tail = markup[last:]
+    if tail and not verbatim and not tail.isspace():
+        take(last, tail)
+    runs.append(markup[copied:])
+    return runs
 
 
 def _keep_from(text: str) -> int | None:
     """Where the kept-together end of a paragraph starts: its last KEEP_LAST characters, if
     they are Chinese and the paragraph's last text holds more than that."""
-    stripped = text.rstrip()
-    tail = stripped[-KEEP_LAST:]
-    if len(stripped) <= KEEP_LAST + 1 or any(c.isspace() for c in tail):
+    end = len(text.rstrip())
+    if end <= KEEP_LAST + 1:
         return None
-    if not any(_is_chinese(c) for c in tail):
+    tail = text[end - KEEP_LAST:end]
+    if _SPACE.search(tail) or not _CHINESE.search(tail):
         return None
-    return len(stripped) - KEEP_LAST
+    return end - KEEP_LAST
 
 
 def _long_urls(text: str) -> dict[int, int]:
@@ -234,9 +295,14 @@ def _emit(text: _Text, keep_last: bool) -> str:
     halts = text.halts
     keep_from = _keep_from(text.text) if keep_last and text.ends_paragraph else None
     urls = _long_urls(text.text) if "/" in text.text or "@" in text.text else {}
-    if not halts and keep_from is None and not urls:
-        return html.escape(text.text, quote=False)
     source = text.text
+    if not halts and not urls:
+        if keep_from is None:
+            return html.escape(source, quote=False)
+        end = len(source.rstrip())
+        return (f'{html.escape(source[:keep_from], quote=False)}<span class="{NOBREAK}">'
+                f'{html.escape(source[keep_from:end], quote=False)}</span>'
+                f'{html.escape(source[end:], quote=False)}')
     url_ends = set(urls.values())
     end = len(source.rstrip())
     keep_end = end if keep_from is not None else None
@@ -281,62 +347,30 @@ def typeset_html(markup: str, normalize: bool = True, compress: bool = True,
                  keep_last: bool = True) -> str:
     """A rendered HTML (or XHTML) document with its text set as the module describes; markup,
     attributes, and verbatim elements (code, URLs, SVG) are left as they are."""
-    tokens: list = []
-    verbatim: list[str] = []
-    aside: list[str] = []
-    last_text: _Text | None = None
-    block_since_text = True
-    for is_markup, token in _tokens(markup):
-        if not is_markup:
-            if verbatim or not token.strip():
-                tokens.append(token)
-                continue
-            text = _Text(html.unescape(token), after_block=block_since_text, aside=bool(aside))
-            tokens.append(text)
-            last_text = text
-            block_since_text = False
-            continue
-        tokens.append(token)
-        tag = _TAG.match(token)
-        if not tag:
-            continue
-        closing, name, attributes, self_closing = tag.groups()
-        name = name.lower()
-        if verbatim:
-            if name == verbatim[-1] and not self_closing and name not in _VOID:
-                verbatim.pop() if closing else verbatim.append(name)
-            continue
-        if aside and name == aside[-1] and not self_closing:
-            aside.pop() if closing else aside.append(name)
-        elif not closing and not self_closing and (name == "sup" or _ASIDE_CLASS.search(attributes)):
-            aside.append(name)
-        if not closing and not self_closing and name not in _VOID and (
-                name in _VERBATIM or _VERBATIM_CLASS.search(attributes)):
-            verbatim.append(name)
-            last_text = None
-            block_since_text = True
-            continue
-        if name in _BLOCKS:
-            block_since_text = True
-            if closing and name in _PARAGRAPHS and last_text is not None:
-                last_text.ends_paragraph = True
-            last_text = None
-    texts = [t for t in tokens if isinstance(t, _Text)]
+    runs = _runs(markup)
+    texts: list[_Text] = runs[1::2]
     if normalize:
         for i, text in enumerate(texts):
-            text.text = normalize_text(text.text, *_context(texts, i))
+            if _MAY_CHANGE.search(text.text):
+                text.text = normalize_text(text.text, *_context(texts, i))
     if compress:
-        for i, text in enumerate(texts):
-            text.halts |= halt_positions(text.text)
-            following = texts[i + 1] if i + 1 < len(texts) else None
-            if (following and not following.after_block and following.aside == text.aside
-                    and text.text and following.text):
-                side = _halt_side(text.text[-1], following.text[0])
-                if side == 0:
-                    text.halts.add(len(text.text) - 1)
-                elif side == 1:
-                    following.halts.add(0)
-    return "".join(_emit(t, keep_last) if isinstance(t, _Text) else t for t in tokens)
+        _compress(texts)
+    runs[1::2] = [_emit(text, keep_last) for text in texts]
+    return "".join(runs)
+
+
+def _compress(texts: list[_Text]) -> None:
+    """The halts of each text, within it and with the text after it in the same run."""
+    for i, text in enumerate(texts):
+        text.halts |= halt_positions(text.text)
+        following = texts[i + 1] if i + 1 < len(texts) else None
+        if (following and not following.after_block and following.aside == text.aside
+                and text.text and following.text):
+            side = _halt_side(text.text[-1], following.text[0])
+            if side == 0:
+                text.halts.add(len(text.text) - 1)
+            elif side == 1:
+                following.halts.add(0)
 
 
 _URL_SPAN = re.compile(f'(<span class="{URL}">)(.*?)(</span>)', re.S)

@@ -1,0 +1,122 @@
+"""The shortcuts taken for speed give what the careful paths give, on generated input: the
+Markdown inline pass that passes over patterns, libyaml's parser beside PyYAML's, the
+punctuation pass that looks only at half-width marks."""
+
+from __future__ import annotations
+
+import random
+
+import markdown
+import pytest
+import yaml
+from conftest import REPO
+from markdown.extensions.toc import slugify_unicode
+
+from guidebuilder import frontmatter
+from guidebuilder.markdown_ext import Converter
+from guidebuilder.render import typeset
+
+MARKDOWN_ATOMS = [
+    "合同", "违约", " ", "  ", "\n", "\n\n", "  \n", "*", "**", "_", "__", "`", "``", "\\", "\\*",
+    "[", "]", "(", ")", "![", "[^1]", "[^1]: 注释", "[a]: http://x.example", "[TOC]", "\\[TOC\\]",
+    "<", ">", "<b>", "</b>", "<http://a.example/c>", "<a@b.cn>", "&amp;", "&#20013;", "&",
+    "# ", "## 标题", "- ", "1. ", "> ", "    code", "| a | b |\n|---|---|\n| 1 | 2 |",
+    "{: #id .cls}", "{#x}", "a", "1", "!", ":", "<!-- c -->", "***", "---",
+]
+YAML_ATOMS = [
+    "\ntitle: ", "\ntags:\n  - ", "\n  - ", "\n   - ", "\nsummary: >\n  ", "\t", "\nsummary: |-\n  ",
+    "\nrelated:\n  - title: ", "\n    url: ", "\n  ", "\n", "title", "a", ":", ": ", " ", "- ", "[",
+    "]", ",", "'", '"', "#", " #x", "|", ">", "&a", "*a", "!!str ", "信用卡", "金融 债务",
+    "2026-01-02", "1.5", "yes", "null", "~", "https://x.example/z", "%", "@", "`", "\\", "：",
+    "...", "---",
+]
+TEXT_ATOMS = list("合同违约的后果规定") * 3 + list(",.:;?!()\"") * 2 + [
+    "“", "”", "（", "）", "《", "》", "。", "，", "、", "…", "—", " ", "\n", "\u00a0", "a", "Z",
+    "1", "9", "١", "https://a.example/x?a=1,2", "x@firm.example"]
+
+
+def _mixes(atoms: list[str], count: int, longest: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    return ["".join(rng.choice(atoms) for _ in range(rng.randint(1, longest)))
+            for _ in range(count)]
+
+
+def test_markdown_passing_over_patterns_converts_as_markdown_does():
+    plain = markdown.Markdown(
+        extensions=["tables", "footnotes", "attr_list", "toc", "sane_lists"],
+        extension_configs={"toc": {"slugify": slugify_unicode},
+                           "footnotes": {"BACKLINK_TEXT": "↑", "BACKLINK_TITLE": "返回正文"}},
+        output_format="xhtml")
+    converter = Converter()
+    texts = [path.read_text(encoding="utf-8") for path in sorted(REPO.glob("articles/**/*.md"))]
+    for text in texts + _mixes(MARKDOWN_ATOMS, 400, 60, seed=1):
+        plain.reset()
+        assert converter.convert(text) == plain.convert(text), text
+
+
+def _read(loader: type, text: str):
+    """What the front matter is made of: its value, every node's first line, and the last
+    line of every plain scalar; or the error's kind."""
+    try:
+        node, data = frontmatter._parse_with(loader, text)
+    except (yaml.YAMLError, RecursionError) as exc:
+        return type(exc).__name__
+    if data is None:
+        return None
+    marks, stack = [], [node]
+    while stack:
+        current = stack.pop()
+        marks.append(current.start_mark.line)
+        if isinstance(current, yaml.MappingNode):
+            stack.extend(item for pair in current.value for item in pair)
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
+        elif not current.style:
+            marks.append(current.end_mark.line)
+    return data, marks
+
+
+@pytest.mark.skipif(frontmatter._CLoader is None, reason="PyYAML without libyaml")
+def test_libyaml_reads_the_front_matter_it_is_given_as_pyyaml_does():
+    read = 0
+    for text in _mixes(YAML_ATOMS, 4000, 30, seed=2):
+        if frontmatter._libyaml_reads_alike(text):
+            fast = _read(frontmatter._CLoader, text)
+            if not isinstance(fast, str):
+                read += 1
+                assert fast == _read(frontmatter._Loader, text), text
+    assert read > 400
+
+
+def _punctuation_char_by_char(text: str) -> str:
+    """The punctuation pass as first written: every character looked at."""
+    text = typeset._QUOTED.sub(
+        lambda m: f"“{m.group(1)}”" if typeset._HAN.search(m.group(1)) else m.group(),
+        typeset._PAIRED.sub(lambda m: _paired(text, m), text))
+    return "".join(typeset._full_width(text, i) if char in ".,:;?!()" else char
+                   for i, char in enumerate(text))
+
+
+def _paired(text, match) -> str:
+    before = text[match.start() - 1] if match.start() else ""
+    after = text[match.end()] if match.end() < len(text) else ""
+    if (typeset._HAN.search(match.group(1)) or typeset._is_chinese(before)
+            or typeset._is_han(after)):
+        return f"（{match.group(1)}）"
+    return match.group()
+
+
+def test_punctuation_looking_only_at_marks_sets_what_a_look_at_every_character_does():
+    for text in _mixes(TEXT_ATOMS, 3000, 30, seed=3):
+        assert typeset._punctuation(text) == _punctuation_char_by_char(text), text
+
+
+def test_a_text_without_marks_or_spaces_is_one_normalisation_leaves_as_it_is():
+    rng = random.Random(4)
+    for text in _mixes(TEXT_ATOMS, 3000, 30, seed=5):
+        text = typeset._MAY_CHANGE.sub("", text)
+        if not text:
+            continue
+        lead, trail = rng.choice(TEXT_ATOMS)[-1:].strip(), rng.choice(TEXT_ATOMS)[:1].strip()
+        changed = typeset._spacing(typeset._punctuation(lead + text + trail))
+        assert changed[len(lead):len(changed) - len(trail)] == text
