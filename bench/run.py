@@ -173,23 +173,30 @@ def bench_size(articles: int, editions: int, work: Path, extra: bool) -> list[Re
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--articles", type=int, nargs="+", default=[50, 200, 400, 1000],
-                        help="corpus sizes; the rebuild and edition runs use the largest")
+                        help="corpus sizes")
+    parser.add_argument("--extras-at", type=int, default=None, metavar="N",
+                        help="the size of the rebuild, edition and cluster runs (default: the "
+                        "largest)")
     parser.add_argument("--editions", type=int, default=50)
     parser.add_argument("--out", type=Path, default=Path("build/bench"))
     args = parser.parse_args()
     work = args.out.resolve()
     shutil.rmtree(work, ignore_errors=True)
     sizes = sorted(set(args.articles))
+    extras = args.extras_at or sizes[-1]
+    if extras not in sizes:
+        parser.error(f"--extras-at {extras} is not one of the sizes {sizes}")
     results = [r for n in sizes
-               for r in bench_size(n, args.editions, work / f"n{n}", n == sizes[-1])]
-    report(results, sizes, args.editions, work)
+               for r in bench_size(n, args.editions, work / f"n{n}", n == extras)]
+    report(results, sizes, extras, args.editions, work)
 
 
 def _ratio(a: Result | None, b: Result | None, field: str) -> float | None:
     return getattr(a, field) / getattr(b, field) if a and b else None
 
 
-def report(results: list[Result], sizes: list[int], editions: int, work: Path) -> None:
+def report(results: list[Result], sizes: list[int], extras: int, editions: int,
+           work: Path) -> None:
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     print(f"\n{machine}\n")
     print("| articles | run | wall (s) | CPU (s) | pages | pages/s | peak RSS (MB) | output (MB) |")
@@ -222,10 +229,11 @@ def report(results: list[Result], sizes: list[int], editions: int, work: Path) -
         (f"N={largest}: PDF peak RSS ≤ 1 GB", cold.peak_rss_mb / 1024, 1.0),
         (f"N={largest}: PDF size ≤ 1.15 × single pass",
          (cold.output_mb or 0) / (by[largest, SINGLE_PASS].output_mb or 1), 1.15),
-        (f"N={largest}: rebuild ≤ 10 % of cold", by[largest, REBUILD].seconds / cold.seconds, 0.1),
-        (f"N={largest}: {editions} editions ≤ 2 × one edition",
-         by[largest, f"guidebuilder PDF, firm + {editions} client editions (no cache)"].seconds
-         / by[largest, "guidebuilder PDF, one client edition (no cache)"].seconds, 2.0),
+        (f"N={extras}: rebuild ≤ 10 % of cold",
+         by[extras, REBUILD].seconds / by[extras, COLD].seconds, 0.1),
+        (f"N={extras}: {editions} editions ≤ 2 × one edition",
+         by[extras, f"guidebuilder PDF, firm + {editions} client editions (no cache)"].seconds
+         / by[extras, "guidebuilder PDF, one client edition (no cache)"].seconds, 2.0),
     ]
     print("\n| target | measured | limit | met |\n| --- | ---: | ---: | --- |")
     for name, value, limit in checks:
