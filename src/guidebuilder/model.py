@@ -4,9 +4,9 @@ assembled from it (the book). Frozen dataclasses, no I/O."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from .render.contract import ARTICLE_ID, PART_ID
 from .keys import Key, KeySet, Kind
@@ -283,6 +283,15 @@ class Book:
     @property
     def chapters(self) -> tuple[Chapter, ...]:
         return tuple(c for p in self.parts for c in p.chapters)
+
+    def with_bodies(self, change: Callable[[str], str]) -> Book:
+        """The book with `change` applied to every article's body HTML."""
+        return replace(self, parts=tuple(
+            replace(part, chapters=tuple(
+                replace(chapter, article=replace(chapter.article,
+                                                 body_html=change(chapter.article.body_html)))
+                for chapter in part.chapters))
+            for part in self.parts))
 
     @property
     def keywords(self) -> tuple[str, ...]:

@@ -5,7 +5,6 @@ book, the theme's generated text and every client edition."""
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 from .. import fonts
 from ..errors import GuideError, Problem
@@ -14,7 +13,7 @@ from ..model import Book, Edition
 from ..theme import Theme
 from .pdf.chunks import chunk_html, whole_book
 from .context import visible_text
-from .typeset import _FULL, normalizes_punctuation
+from .typeset import FULL_WIDTH_FORMS, normalizes_punctuation
 
 _CSS_STRING = re.compile(r"\"([^\"]*)\"|'([^']*)'")
 
@@ -29,14 +28,12 @@ def _printed_characters(book: Book, theme: Theme) -> str:
     directly: rendering and setting all of their text again only to learn which characters it
     holds was most of a check. Setting the text makes a half-width mark full-width only where
     the guide normalizes punctuation, so the full-width forms are added only then."""
-    hollow = replace(book, parts=tuple(
-        replace(part, chapters=tuple(replace(chapter, article=replace(chapter.article, body_html=""))
-                                     for chapter in part.chapters)) for part in book.parts))
+    hollow = book.with_bodies(lambda body: "")
     characters = set(visible_text(chunk_html(theme, hollow, whole_book(hollow), 1)[0]))
     for chapter in book.chapters:
         characters.update(visible_text(chapter.article.body_html))
     if normalizes_punctuation(book.guide, theme):
-        characters.update(full for half, full in _FULL.items() if half in characters)
+        characters.update(full for half, full in FULL_WIDTH_FORMS.items() if half in characters)
         if '"' in characters:
             characters.update("“”")
     return "".join(sorted(characters))

@@ -57,7 +57,7 @@ _HALF_WIDTH = re.compile(r"[.,:;?!()]")
 _HALF_WIDTH_OR_QUOTE = re.compile(r'[.,:;?!()"]')
 _PAIRED = re.compile(r"\(([^()\n]*)\)")
 _QUOTED = re.compile(r'"([^"\n]*)"')
-_FULL = {".": "。", ",": "，", ":": "：", ";": "；", "?": "？", "!": "！", "(": "（", ")": "）"}
+FULL_WIDTH_FORMS = {".": "。", ",": "，", ":": "：", ";": "；", "?": "？", "!": "！", "(": "（", ")": "）"}
 
 
 _CHINESE = re.compile(f"[{HAN}{re.escape(FULL_WIDTH_MARKS)}…—]")
@@ -118,7 +118,7 @@ def _full_width(text: str, i: int) -> str:
     chinese = (_is_chinese(before) or _is_han(_next_visible(text, i + 1))
                or (char in "()" and _is_han(after)))
     if chinese and not between_digits and not between_latin:
-        return _FULL[char]
+        return FULL_WIDTH_FORMS[char]
     return char
 
 

@@ -52,11 +52,7 @@ class RenderedPdf:
 
 def for_print(book: Book) -> Book:
     """The book as it is printed: footnotes at the foot of their pages."""
-    parts = tuple(replace(part, chapters=tuple(
-        replace(chapter, article=replace(chapter.article,
-                                         body_html=footnotes_at_calls(chapter.article.body_html)))
-        for chapter in part.chapters)) for part in book.parts)
-    return replace(book, parts=parts)
+    return book.with_bodies(footnotes_at_calls)
 
 
 def render_pdf(book: Book, theme: Theme, root: Path, jobs: int = 1,
