@@ -1,12 +1,14 @@
 """The shortcuts taken for speed give what the careful paths give, on generated input: the
 Markdown inline pass that passes over patterns, libyaml's parser beside PyYAML's, the
-punctuation pass that looks only at half-width marks."""
+punctuation pass that looks only at half-width marks, the page furniture's drawing renamed as
+written rather than parsed."""
 
 from __future__ import annotations
 
 import random
 
 import markdown
+import pikepdf
 import pytest
 import yaml
 from conftest import REPO
@@ -15,6 +17,7 @@ from markdown.extensions.toc import slugify_unicode
 from guidebuilder import frontmatter
 from guidebuilder.markdown_ext import Converter
 from guidebuilder.render import typeset
+from guidebuilder.render.pdf import merge
 
 MARKDOWN_ATOMS = [
     "合同", "违约", " ", "  ", "\n", "\n\n", "  \n", "*", "**", "_", "__", "`", "``", "\\", "\\*",
@@ -33,6 +36,14 @@ YAML_ATOMS = [
 TEXT_ATOMS = list("合同违约的后果规定") * 3 + list(",.:;?!()\"") * 2 + [
     "“", "”", "（", "）", "《", "》", "。", "，", "、", "…", "—", " ", "\n", "\u00a0", "a", "Z",
     "1", "9", "١", "https://a.example/x?a=1,2", "x@firm.example"]
+DRAWING_ATOMS = [
+    " ", "\n", "q ", "Q ", "BT ", "ET ", "/F1 12 Tf ", "/F10 9 Tf ", "/a1.0 gs ", "/a1.0x gs ",
+    "0.1 0.2 0.3 rg ", "1 0 0 -1 10 20 Tm ", "[<0016>0 <00ff>-5] TJ ", "<0a0b> Tj ",
+    "/lab-d50 cs ", "/P0 scn ", "/Im1 Do ", "/Sh1 sh ", "(a /F1 b) Tj ", "% /F1 c\n",
+    "/F#31 10 Tf ", "/Span << /F1 2 >> BDC ", "EMC ", "[/F1] 0 d ", "/F1/F1 d0 ",
+]
+DRAWING_NAMES = {key: pikepdf.Name("/gb-" + key[1:])
+                 for key in ("/F1", "/a1.0", "/lab-d50", "/P0", "/Im1", "/Sh1")}
 
 
 def _mixes(atoms: list[str], count: int, longest: int, seed: int) -> list[str]:
@@ -120,3 +131,37 @@ def test_a_text_without_marks_or_spaces_is_one_normalisation_leaves_as_it_is():
         lead, trail = rng.choice(TEXT_ATOMS)[-1:].strip(), rng.choice(TEXT_ATOMS)[:1].strip()
         changed = typeset._spacing(typeset._punctuation(lead + text + trail))
         assert changed[len(lead):len(changed) - len(trail)] == text
+
+
+def _page(data: bytes) -> tuple[pikepdf.Pdf, pikepdf.Page]:
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    pdf.pages[0].obj.Contents = pdf.make_stream(data)
+    return pdf, pdf.pages[0]
+
+
+def _drawn(data: bytes, renamed: dict[str, pikepdf.Name]) -> list[bytes] | None:
+    """What a drawing does, as pikepdf reads it, one instruction each, with the names in
+    `renamed` replaced where they are operands; None if it cannot be read."""
+    pdf, page = _page(data)
+    try:
+        return [pikepdf.unparse_content_stream([(
+            [renamed.get(str(o), o) if isinstance(o, pikepdf.Name) else o for o in i.operands],
+            i.operator)]) for i in pikepdf.parse_content_stream(page)]
+    except pikepdf.PdfError:
+        return None
+
+
+def test_furniture_renamed_as_written_draws_what_it_does_renamed_when_parsed():
+    written = {key[1:].encode(): str(new).encode() for key, new in DRAWING_NAMES.items()}
+    as_written = 0
+    for text in _mixes(DRAWING_ATOMS, 3000, 12, seed=6):
+        expected = _drawn(text.encode(), DRAWING_NAMES)
+        if expected is None:
+            continue
+        pdf, page = _page(text.encode())
+        fast = merge._renamed_drawing(page, written)
+        if fast is not None:
+            as_written += 1
+            assert _drawn(fast, {}) == expected, text
+    assert as_written > 300

@@ -5,6 +5,7 @@ one embedded subset per font face."""
 from __future__ import annotations
 
 import io
+import re
 import warnings
 from dataclasses import dataclass
 
@@ -103,6 +104,7 @@ class _Overlay:
         self.source = source
         self.renamed: dict[object, tuple[dict[str, Name], dict[str, Dictionary]]] = {}
         self.merged: dict[tuple[object, object], Dictionary] = {}  # see draw_on_page
+        self.written_names: dict[int, dict[bytes, bytes] | None] = {}
 
     def _resources(self, resources: Dictionary) -> tuple[dict[str, Name], dict[str, Dictionary]]:
         """Old name -> new name, and the renamed resources (copied into the book)."""
@@ -124,14 +126,51 @@ class _Overlay:
             self.renamed[_identity(resources)] = (names, renamed)
         return self.renamed[_identity(resources)]
 
+    def _as_bytes(self, names: dict[str, Name]) -> dict[bytes, bytes] | None:
+        """`names` as they are written in a drawing, or None if one would need escaping."""
+        if id(names) not in self.written_names:
+            plain = all(_PLAIN_NAME.fullmatch(key) for key in names)
+            self.written_names[id(names)] = {key[1:].encode(): str(new).encode()
+                                             for key, new in names.items()} if plain else None
+        return self.written_names[id(names)]
+
     def draw(self, page: pikepdf.Page, over: pikepdf.Page, slots: tuple[Box, ...] = ()) -> None:
         names, renamed = self._resources(over.obj.Resources)
-        drawing = [([names.get(str(o), o) if isinstance(o, Name) else o for o in operands],
+        drawing = None if slots else _renamed_drawing(over, self._as_bytes(names))
+        if drawing is None:
+            ops = [([names.get(str(o), o) if isinstance(o, Name) else o for o in operands],
                     operator) for operands, operator in _parsed(over)]
-        if slots:
-            _put_numbers_in_slots(self.book, page, slots, _take_texts_in(drawing, slots))
-        draw_on_page(self.book, page, pikepdf.unparse_content_stream(drawing), renamed,
-                     self.merged, _identity(over.obj.Resources))
+            if slots:
+                _put_numbers_in_slots(self.book, page, slots, _take_texts_in(ops, slots))
+            drawing = pikepdf.unparse_content_stream(ops)
+        draw_on_page(self.book, page, drawing, renamed, self.merged,
+                     _identity(over.obj.Resources))
+
+
+_NAME = re.compile(rb"/([^\0\s()<>\[\]{}/%]*)")
+_NOT_PLAIN = re.compile(rb"[(%#]|<<|\[[^\]]*/|\bBI\b")
+_PLAIN_NAME = re.compile(r"/(?:(?![()<>\[\]{}/%#])[!-~])+")
+
+
+def _renamed_drawing(over: pikepdf.Page, names: dict[bytes, bytes] | None) -> bytes | None:
+    """The furniture page's drawing as it was written, its resource names replaced, without
+    parsing it (a fifth of the merge went to parsing and writing it out again). None when
+    a name or the drawing holds what a name could hide in (literal strings, comments, escaped
+    names, dictionaries, inline images): then it is parsed."""
+    if names is None:
+        return None
+    drawing = _content(over.obj)
+    if _NOT_PLAIN.search(drawing):
+        return None
+    return _NAME.sub(lambda m: names.get(m.group(1), m.group()), drawing)
+
+
+def _content(page: Dictionary) -> bytes:
+    """A page's drawing, its content streams joined."""
+    contents = page.Contents
+    if isinstance(contents, pikepdf.Array):
+        return b"\n".join(part.read_bytes() for part in contents)
+    return contents.read_bytes()
 
 
 def _slots(placed: list[ChunkPages]) -> dict[int, tuple[Box, ...]]:
@@ -239,12 +278,7 @@ def draw_on_page(pdf: pikepdf.Pdf, page: pikepdf.Page, drawing: bytes,
     0.2 KB a page), with the `resources` it uses (category -> name -> object) added to the
     page's. Pages that had the same resources and get the same ones (`key`) share the result
     in `shared`."""
-    contents = page.obj.Contents
-    if isinstance(contents, pikepdf.Array):
-        own = b"\n".join(part.read_bytes() for part in contents)
-    else:
-        own = contents.read_bytes()
-    page.obj.Contents = pdf.make_stream(b"q\n" + own + b"\nQ\n" + drawing)
+    page.obj.Contents = pdf.make_stream(b"q\n" + _content(page.obj) + b"\nQ\n" + drawing)
     both = (_identity(page.obj.Resources), key)
     if both not in shared:
         merged = Dictionary({k: v for k, v in page.obj.Resources.items()})
