@@ -75,7 +75,7 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff check src tests bench
 
 test: lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 goldens: $(VENV)/.installed
 	GUIDEBUILDER_GOLDENS=rewrite $(BIN)/python -m pytest -q -m golden

@@ -44,10 +44,10 @@ def test_make_import_without_src_says_what_to_give():
     assert "say which pages: make import SRC=saved/ [AS_OF=2026-11-29]" in result.stderr
 
 
-def test_make_test_lints_before_it_tests():
+def test_make_test_lints_then_tests_on_every_core():
     commands = planned("test")
     assert commands.index(".venv/bin/ruff check src tests bench") < \
-        commands.index(".venv/bin/python -m pytest")
+        commands.index(".venv/bin/python -m pytest -n auto --dist loadfile")
 
 
 def test_make_goldens_rewrites_the_expected_outputs_and_shows_what_changed():
