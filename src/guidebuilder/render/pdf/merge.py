@@ -102,12 +102,10 @@ class _Overlay:
     def __init__(self, book: pikepdf.Pdf, source: pikepdf.Pdf) -> None:
         self.book = book
         self.source = source
-        self.renamed: dict[object, tuple[dict[str, Name], dict[str, Dictionary]]] = {}
+        self.renamed: dict[object, _Renamed] = {}
         self.merged: dict[tuple[object, object], Dictionary] = {}  # see draw_on_page
-        self.written_names: dict[int, dict[bytes, bytes] | None] = {}
 
-    def _resources(self, resources: Dictionary) -> tuple[dict[str, Name], dict[str, Dictionary]]:
-        """Old name -> new name, and the renamed resources (copied into the book)."""
+    def _resources(self, resources: Dictionary) -> _Renamed:
         if _identity(resources) not in self.renamed:
             names: dict[str, Name] = {}
             renamed: dict[str, Dictionary] = {}
@@ -123,28 +121,34 @@ class _Overlay:
                     if not value.is_indirect:
                         value = self.source.make_indirect(value)
                     renamed[category][new] = self.book.copy_foreign(value)
-            self.renamed[_identity(resources)] = (names, renamed)
+            written = ({key[1:].encode(): str(new).encode() for key, new in names.items()}
+                       if all(_PLAIN_NAME.fullmatch(key) for key in names) else None)
+            self.renamed[_identity(resources)] = _Renamed(names, written, renamed)
         return self.renamed[_identity(resources)]
 
-    def _as_bytes(self, names: dict[str, Name]) -> dict[bytes, bytes] | None:
-        """`names` as they are written in a drawing, or None if one would need escaping."""
-        if id(names) not in self.written_names:
-            plain = all(_PLAIN_NAME.fullmatch(key) for key in names)
-            self.written_names[id(names)] = {key[1:].encode(): str(new).encode()
-                                             for key, new in names.items()} if plain else None
-        return self.written_names[id(names)]
-
     def draw(self, page: pikepdf.Page, over: pikepdf.Page, slots: tuple[Box, ...] = ()) -> None:
-        names, renamed = self._resources(over.obj.Resources)
-        drawing = None if slots else _renamed_drawing(over, self._as_bytes(names))
+        resources = self._resources(over.obj.Resources)
+        drawing = None if slots else _renamed_drawing(over, resources.written)
         if drawing is None:
+            names = resources.names
             ops = [([names.get(str(o), o) if isinstance(o, Name) else o for o in operands],
                     operator) for operands, operator in _parsed(over)]
             if slots:
                 _put_numbers_in_slots(self.book, page, slots, _take_texts_in(ops, slots))
             drawing = pikepdf.unparse_content_stream(ops)
-        draw_on_page(self.book, page, drawing, renamed, self.merged,
+        draw_on_page(self.book, page, drawing, resources.resources, self.merged,
                      _identity(over.obj.Resources))
+
+
+@dataclass(frozen=True)
+class _Renamed:
+    """A furniture page's resources as the book holds them: old name -> new name, the same
+    as written in a drawing (None if a name would need escaping there), and the renamed
+    resources (category -> new name -> object copied into the book)."""
+
+    names: dict[str, Name]
+    written: dict[bytes, bytes] | None
+    resources: dict[str, Dictionary]
 
 
 _NAME = re.compile(rb"/([^\0\s()<>\[\]{}/%]*)")
@@ -156,7 +160,7 @@ def _renamed_drawing(over: pikepdf.Page, names: dict[bytes, bytes] | None) -> by
     """The furniture page's drawing as it was written, its resource names replaced, without
     parsing it (a fifth of the merge went to parsing and writing it out again). None when
     a name or the drawing holds what a name could hide in (literal strings, comments, escaped
-    names, dictionaries, inline images): then it is parsed."""
+    names, dictionaries, names in arrays, inline images): then it is parsed."""
     if names is None:
         return None
     drawing = _content(over.obj)
@@ -167,10 +171,10 @@ def _renamed_drawing(over: pikepdf.Page, names: dict[bytes, bytes] | None) -> by
 
 def _content(page: Dictionary) -> bytes:
     """A page's drawing, its content streams joined."""
-    contents = page.Contents
+    contents = page.get("/Contents")
     if isinstance(contents, pikepdf.Array):
         return b"\n".join(part.read_bytes() for part in contents)
-    return contents.read_bytes()
+    return contents.read_bytes() if contents is not None else b""
 
 
 def _slots(placed: list[ChunkPages]) -> dict[int, tuple[Box, ...]]:
