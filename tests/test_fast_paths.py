@@ -1,22 +1,30 @@
 """The shortcuts taken for speed give what the careful paths give, on generated input: the
 Markdown inline pass that passes over patterns, libyaml's parser beside PyYAML's, the
 punctuation pass that looks only at half-width marks, the page furniture's drawing renamed as
-written rather than parsed."""
+written rather than parsed, the page styles computed once per kind of page, the layout without
+Python's cycle collector."""
 
 from __future__ import annotations
 
 import random
 
+import gc
+import io
+
 import markdown
 import pikepdf
+import pypdf
 import pytest
+import weasyprint
 import yaml
 from conftest import REPO
 from markdown.extensions.toc import slugify_unicode
+from weasyprint.layout import page as page_layout
 
 from guidebuilder import frontmatter
 from guidebuilder.markdown_ext import Converter
-from guidebuilder.render import typeset
+from guidebuilder.render import layout, page_styles, typeset
+from guidebuilder.render.layout_job import LayoutJob
 from guidebuilder.render.pdf import merge
 
 MARKDOWN_ATOMS = [
@@ -165,3 +173,70 @@ def test_furniture_renamed_as_written_draws_what_it_does_renamed_when_parsed():
             as_written += 1
             assert _drawn(fast, {}) == expected, text
     assert as_written > 300
+
+
+PAGE_KINDS = """
+@page { size: A6; margin: 18mm 12mm;
+        @bottom-center { content: "第 " counter(page) " 页，共 " counter(pages) " 页" } }
+@page :first { @top-center { content: "first" } }
+@page :left { margin-left: 16mm; @top-left { content: "left " string(head) } }
+@page :right { @top-right { content: "right " string(head) } }
+@page :blank { @top-center { content: "blank" } @bottom-center { content: none } }
+@page note { margin: 10mm; @top-center { content: "note" } }
+@page note:left { @bottom-left { content: "note-left" } }
+h2 { string-set: head content(); break-before: right }
+aside { page: note; break-before: page }
+"""
+
+
+def _page_kinds_html() -> str:
+    sections = []
+    for n in range(1, 7):
+        paragraphs = "".join(f"<p>第{n}节第{i}段：合同约定的还款期限届满后，债务人仍未清偿的，"
+                             "债权人可以依法主张逾期利息。</p>" for i in range(14 + 5 * (n % 3)))
+        note = f"<aside>附注 {n}</aside>" if n % 2 else ""
+        sections.append(f"<h2>第 {n} 节</h2>{paragraphs}{note}")
+    return f'<html lang="zh-CN"><body>{"".join(sections)}</body></html>'
+
+
+@pytest.mark.parametrize("extra", ["", "@page :nth(2) { @top-center { content: 'second' } }"],
+                         ids=["by-kind", "nth-selects-pages"])
+def test_page_styles_shared_by_kind_give_the_pdf_weasyprint_gives(tmp_path, monkeypatch, extra):
+    """Pages on both sides, blank, first, named and named-and-left, with margin boxes that
+    count pages and carry strings; with `:nth()`, every page is styled on its own."""
+    sheet = tmp_path / "kinds.css"
+    sheet.write_text(PAGE_KINDS + extra, encoding="utf-8")
+    job = LayoutJob(_page_kinds_html(), (sheet,), "", tmp_path.as_uri() + "/", (tmp_path,), "k")
+    shared = layout.lay_out(job)
+    monkeypatch.setattr(page_styles, "install", lambda: None)
+    monkeypatch.setattr(page_layout, "set_page_type_computed_styles",
+                        page_styles._weasyprint_styles)
+    own = layout.lay_out(job)
+    assert shared.pdf == own.pdf
+    heads = [page.extract_text() for page in pypdf.PdfReader(io.BytesIO(own.pdf)).pages]
+    assert len(heads) > 12 and "first" in heads[0]
+    assert any("blank" in h for h in heads) and any("note-left" in h for h in heads)
+    assert sum("second" in h for h in heads) == (1 if extra else 0)
+
+
+def test_layout_pauses_the_cycle_collector_and_gives_it_back(tmp_path, monkeypatch):
+    """While WeasyPrint lays out and writes, the collector is off; after, as it was."""
+    sheet = tmp_path / "plain.css"
+    sheet.write_text("@page { size: A6 }", encoding="utf-8")
+    job = LayoutJob("<p>文</p>", (sheet,), "", tmp_path.as_uri() + "/", (tmp_path,), "g")
+    collecting = []
+
+    def watching(original):
+        def watched(*args, **kwargs):
+            collecting.append(gc.isenabled())
+            return original(*args, **kwargs)
+        return watched
+
+    monkeypatch.setattr(weasyprint.HTML, "render", watching(weasyprint.HTML.render))
+    monkeypatch.setattr(weasyprint.Document, "write_pdf", watching(weasyprint.Document.write_pdf))
+    assert gc.isenabled()
+    layout.lay_out(job)
+    assert collecting == [False, False] and gc.isenabled()
+    with pytest.raises(TypeError):
+        layout.lay_out(LayoutJob(None, (sheet,), "", tmp_path.as_uri() + "/", (tmp_path,), "g"))
+    assert gc.isenabled()

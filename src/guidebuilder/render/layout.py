@@ -29,7 +29,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from ..errors import Problem
 from ..svg import SvgRefused, clean_svg
-from . import cjk_justify
+from . import cjk_justify, page_styles
 from .font_placeholders import placeholder_fonts
 from .qr import with_qr_codes
 from .layout_job import MAX_RESOURCE_BYTES, Box, LaidOut, LayoutJob, PageFacts, read_resource
@@ -122,6 +122,20 @@ def captured_weasyprint_log() -> Iterator[list[str]]:
         logger.propagate = old_propagate
 
 
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Python's cycle collector paused while WeasyPrint lays out and writes a document: it
+    would walk the growing box tree again and again, a tenth of the layout's time, to find
+    little that is garbage before the document is dropped (and collected once) at the end."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _give_back_memory() -> None:
     """Return freed memory to the system (glibc keeps it otherwise), so that a worker's
     footprint is that of the chunk it lays out, not of the largest it has laid out."""
@@ -174,9 +188,10 @@ def lay_out(job: LayoutJob, fetcher: ProjectFetcher | None = None) -> LaidOut:
     """Lay out and write one document (run in a worker process, or in this one), reading its
     stylesheets and files through `fetcher` (by default, from the job's allowed folders)."""
     cjk_justify.install()
+    page_styles.install()
     fetcher = fetcher or ProjectFetcher(list(job.allowed))
     css, warnings = _stylesheets(job, fetcher)
-    with captured_weasyprint_log() as messages:
+    with captured_weasyprint_log() as messages, _no_cycle_collection():
         css.append(weasyprint.CSS(string=job.extra_css, url_fetcher=fetcher))
         document = weasyprint.HTML(string=with_qr_codes(job.html), base_url=job.base_url,
                                    url_fetcher=fetcher).render(stylesheets=css)
