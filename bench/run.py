@@ -14,6 +14,7 @@ import json
 import os
 import platform
 import shutil
+import statistics
 import subprocess
 import sys
 import threading
@@ -45,6 +46,7 @@ class Result:
     peak_rss_mb: float
     output_mb: float | None = None
     pages: int | None = None
+    runs: int = 1  # the figures are the medians of this many runs
 
     @property
     def pages_per_second(self) -> float | None:
@@ -129,24 +131,39 @@ def baseline_html(root: Path, work: Path) -> list[str]:
     return [arg for sheet in sheets for arg in ("-s", sheet)]
 
 
-def bench_size(articles: int, editions: int, work: Path, extra: bool) -> list[Result]:
+def median(runs: list[Result]) -> Result:
+    """The runs of one measurement as one: the median of each figure."""
+    middle = statistics.median
+    return Result(runs[0].name, runs[0].articles, middle(r.seconds for r in runs),
+                  middle(r.cpu_seconds for r in runs), middle(r.peak_rss_mb for r in runs),
+                  runs[-1].output_mb, runs[-1].pages, len(runs))
+
+
+def bench_size(articles: int, editions: int, work: Path, extra: bool,
+               repeat: int = 1) -> list[Result]:
     """The baselines, guidebuilder's cold builds and the rebuild after one article changed,
-    for one corpus size; with `extra`, also the client editions and the cluster."""
+    for one corpus size; with `extra`, also the client editions and the cluster. The single
+    pass and the cold build run `repeat` times, in turn, and count by their medians."""
     work.mkdir(parents=True)
     root = write_corpus(work / "project", articles)
     tool = [str(BIN / "guidebuilder"), "--root", str(root), "build"]
     out = root / "build"
     print(f"{articles} articles, in {work}", file=sys.stderr)
-    results = [measure(SINGLE_PASS, articles,
-                       [str(BIN / "weasyprint"), *baseline_html(root, work), "-u",
-                        (root / "articles").as_uri() + "/", str(work / "book.html"),
-                        str(work / "baseline.pdf")], root, work / "baseline.pdf")]
+    single_pass = [str(BIN / "weasyprint"), *baseline_html(root, work), "-u",
+                   (root / "articles").as_uri() + "/", str(work / "book.html"),
+                   str(work / "baseline.pdf")]
+    singles, colds = [], []
+    for _ in range(repeat):  # in turn, so that a slow spell of the machine hits both
+        singles.append(measure(SINGLE_PASS, articles, single_pass, root, work / "baseline.pdf"))
+        shutil.rmtree(root / ".cache", ignore_errors=True)
+        colds.append(measure(COLD, articles, [*tool, "bench"], root, out / "bench.pdf"))
+    results = [median(singles)]
     if shutil.which("pandoc"):
         sources = sorted(str(p) for p in (root / "articles").glob("*/*.md"))
         results.append(measure(PANDOC, articles,
                                ["pandoc", "-o", str(work / "pandoc.epub"), "--metadata",
                                 "title=基准测试指南", *sources], root, work / "pandoc.epub"))
-    results.append(measure(COLD, articles, [*tool, "bench"], root, out / "bench.pdf"))
+    results.append(median(colds))
     results.append(measure(EPUB, articles, [*tool, "bench", "--format", "epub"], root,
                            out / "bench.epub"))
     changed = sorted((root / "articles").glob("*/a00007.md"))[0]
@@ -178,6 +195,10 @@ def main() -> None:
                         help="the size of the edition and cluster runs (default: the "
                         "largest; 0: none)")
     parser.add_argument("--editions", type=int, default=50)
+    parser.add_argument("--repeat", type=int, nargs="+", default=[3, 3, 1, 1], metavar="R",
+                        help="how many times the single pass and the cold build run, by size "
+                        "(the last for every further size; default: 3 3 1 1): a ratio of "
+                        "single runs moves by 5 %% from run to run on a small book")
     parser.add_argument("--out", type=Path, default=Path("build/bench"))
     args = parser.parse_args()
     work = args.out.resolve()
@@ -186,8 +207,9 @@ def main() -> None:
     extras = sizes[-1] if args.extras_at is None else args.extras_at
     if extras and extras not in sizes:
         parser.error(f"--extras-at {extras} is not one of the sizes {sizes}")
-    results = [r for n in sizes
-               for r in bench_size(n, args.editions, work / f"n{n}", n == extras)]
+    repeats = args.repeat + [args.repeat[-1]] * len(sizes)
+    results = [r for n, repeat in zip(sizes, repeats)
+               for r in bench_size(n, args.editions, work / f"n{n}", n == extras, repeat)]
     report(results, sizes, extras, args.editions, work)
 
 
@@ -204,7 +226,8 @@ def report(results: list[Result], sizes: list[int], extras: int, editions: int,
     for r in results:
         pps = f"{r.pages_per_second:.1f}" if r.pages_per_second else "–"
         size = f"{r.output_mb:.1f}" if r.output_mb is not None else "–"
-        print(f"| {r.articles} | {r.name} | {r.seconds:.1f} | {r.cpu_seconds:.1f} | "
+        name = r.name if r.runs == 1 else f"{r.name}, median of {r.runs} runs"
+        print(f"| {r.articles} | {name} | {r.seconds:.1f} | {r.cpu_seconds:.1f} | "
               f"{r.pages or '–'} | {pps} | {r.peak_rss_mb:.0f} | {size} |")
     by = {(r.articles, r.name): r for r in results}
     print("\n| articles | pages | single pass wall / CPU (s) | guidebuilder wall / CPU (s) "
