@@ -143,7 +143,8 @@ def bench_size(articles: int, editions: int, work: Path, extra: bool,
                repeat: int = 1) -> list[Result]:
     """The baselines, guidebuilder's cold builds and the rebuild after one article changed,
     for one corpus size; with `extra`, also the client editions and the cluster. The single
-    pass and the cold build run `repeat` times, in turn, and count by their medians."""
+    pass, the cold build and the two EPUBs run `repeat` times, in turn, and count by their
+    medians."""
     work.mkdir(parents=True)
     root = write_corpus(work / "project", articles)
     tool = [str(BIN / "guidebuilder"), "--root", str(root), "build"]
@@ -152,20 +153,20 @@ def bench_size(articles: int, editions: int, work: Path, extra: bool,
     single_pass = [str(BIN / "weasyprint"), *baseline_html(root, work), "-u",
                    (root / "articles").as_uri() + "/", str(work / "book.html"),
                    str(work / "baseline.pdf")]
-    singles, colds = [], []
-    for _ in range(repeat):  # in turn, so that a slow spell of the machine hits both
-        singles.append(measure(SINGLE_PASS, articles, single_pass, root, work / "baseline.pdf"))
+    sources = sorted(str(p) for p in (root / "articles").glob("*/*.md"))
+    pandoc = ["pandoc", "-o", str(work / "pandoc.epub"), "--metadata", "title=基准测试指南",
+              *sources] if shutil.which("pandoc") else None
+    runs: dict[str, list[Result]] = {SINGLE_PASS: [], PANDOC: [], COLD: [], EPUB: []}
+    for _ in range(repeat):  # in turn, so that a slow spell of the machine hits both sides
+        runs[SINGLE_PASS].append(measure(SINGLE_PASS, articles, single_pass, root,
+                                         work / "baseline.pdf"))
         shutil.rmtree(root / ".cache", ignore_errors=True)
-        colds.append(measure(COLD, articles, [*tool, "bench"], root, out / "bench.pdf"))
-    results = [median(singles)]
-    if shutil.which("pandoc"):
-        sources = sorted(str(p) for p in (root / "articles").glob("*/*.md"))
-        results.append(measure(PANDOC, articles,
-                               ["pandoc", "-o", str(work / "pandoc.epub"), "--metadata",
-                                "title=基准测试指南", *sources], root, work / "pandoc.epub"))
-    results.append(median(colds))
-    results.append(measure(EPUB, articles, [*tool, "bench", "--format", "epub"], root,
-                           out / "bench.epub"))
+        runs[COLD].append(measure(COLD, articles, [*tool, "bench"], root, out / "bench.pdf"))
+        if pandoc:
+            runs[PANDOC].append(measure(PANDOC, articles, pandoc, root, work / "pandoc.epub"))
+        runs[EPUB].append(measure(EPUB, articles, [*tool, "bench", "--format", "epub"], root,
+                                  out / "bench.epub"))
+    results = [median(measured) for measured in runs.values() if measured]
     changed = sorted((root / "articles").glob("*/a00007.md"))[0]
     changed.write_text(changed.read_text(encoding="utf-8") + "\n补充一段新的说明。\n", encoding="utf-8")
     results.append(measure(REBUILD, articles, [*tool, "bench"], root, out / "bench.pdf"))
@@ -196,7 +197,7 @@ def main() -> None:
                         "largest; 0: none)")
     parser.add_argument("--editions", type=int, default=50)
     parser.add_argument("--repeat", type=int, nargs="+", default=[3, 3, 1, 1], metavar="R",
-                        help="how many times the single pass and the cold build run, by size "
+                        help="how many times the single pass, the cold build and the EPUBs run, by size "
                         "(the last for every further size; default: 3 3 1 1): a ratio of "
                         "single runs moves by 5 %% from run to run on a small book")
     parser.add_argument("--out", type=Path, default=Path("build/bench"))
