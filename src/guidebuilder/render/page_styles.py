@@ -6,7 +6,7 @@ type holds its index, which `@page :nth()` may select on. A book's stylesheets s
 `:nth()`; without it, two pages on the same side, equally blank, of the same named page and
 equally first or not, match the same `@page` rules and get the same styles. Here the second
 such page takes the first one's computed styles, as WeasyPrint itself already does for
-elements whose cascade is the same (`css/__init__.py`, `StyleFor.__init__`). A quarter of the
+elements whose cascade is the same (`css/__init__.py`, `StyleFor.__init__`). About 30 % of the
 time of laying out the page furniture went to these styles.
 
 Where a stylesheet does use `:nth()`, every page is styled by WeasyPrint as before.
