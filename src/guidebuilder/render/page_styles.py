@@ -21,32 +21,33 @@ __all__ = ["install"]
 _weasyprint_styles = page_layout.set_page_type_computed_styles
 
 
-def _selects_by_index(style_for) -> bool:
-    return any(selector[2].index is not None
-               for sheet, _, _ in style_for._sheets
-               for _, selectors, _ in sheet.page_rules
-               for selector in selectors)
+def _shared_styles(style_for) -> dict | None:
+    """This document's page styles by kind of page; None if a stylesheet selects pages by
+    `:nth()`."""
+    if not hasattr(style_for, "_guidebuilder_page_styles"):
+        by_index = any(selector[2].index is not None
+                       for sheet, _, _ in style_for._sheets
+                       for _, selectors, _ in sheet.page_rules
+                       for selector in selectors)
+        style_for._guidebuilder_page_styles = None if by_index else {}
+    return style_for._guidebuilder_page_styles
 
 
 def set_page_type_computed_styles(page_type, html, style_for) -> None:
-    shared = style_for.__dict__.get("_guidebuilder_page_styles")
+    shared = _shared_styles(style_for)
     if shared is None:
-        shared = {} if not _selects_by_index(style_for) else False
-        style_for._guidebuilder_page_styles = shared
-    if shared is False:
         _weasyprint_styles(page_type, html, style_for)
         return
     kind = (page_type.side, page_type.blank, page_type.name, page_type.index == 0)
     computed = style_for.get_computed_styles()
-    if kind in shared:
-        for pseudo_type, style in shared[kind].items():
-            computed[page_type, pseudo_type] = style
-        return
-    _weasyprint_styles(page_type, html, style_for)
-    shared[kind] = {pseudo_type: computed[element, pseudo_type]
-                    for element, pseudo_type in style_for.get_cascaded_styles()
-                    if element == page_type and (element, pseudo_type) in computed}
-    shared[kind][None] = computed[page_type, None]
+    if kind not in shared:
+        _weasyprint_styles(page_type, html, style_for)
+        shared[kind] = {pseudo_type: computed[page_type, pseudo_type]
+                        for element, pseudo_type in style_for.get_cascaded_styles()
+                        if element == page_type}
+        shared[kind][None] = computed[page_type, None]
+    for pseudo_type, style in shared[kind].items():
+        computed[page_type, pseudo_type] = style
 
 
 def install() -> None:
