@@ -1,4 +1,7 @@
-"""Command line: the only place that prints problems and chooses exit codes."""
+"""Command line: the only place that prints problems and chooses exit codes.
+
+Each command imports what it runs when it runs: a layout process imports this module again
+(multiprocessing re-runs the main script in every worker) and needs none of it."""
 
 from __future__ import annotations
 
@@ -11,7 +14,6 @@ import traceback
 from pathlib import Path
 
 from . import __version__
-from .build import build, check, load_project
 from .render import FORMATS
 from .errors import GuideError, Problems, shown_path
 from .summary import build_summary
@@ -160,6 +162,8 @@ def _report(problems, stream=sys.stderr) -> None:
 
 
 def _list(root: Path) -> int:
+    from .build import load_project
+
     problems = Problems()
     project = load_project(root, problems)
     print("Guides:")
@@ -176,6 +180,8 @@ def _list(root: Path) -> int:
 
 
 def _check(root: Path) -> int:
+    from .build import check
+
     problems = check(root)
     _report(problems.items)
     unique = list(dict.fromkeys(problems.items))
@@ -186,6 +192,8 @@ def _check(root: Path) -> int:
 
 
 def _build(root: Path, args: argparse.Namespace) -> int:
+    from .build import build
+
     formats = list(FORMATS) if args.format == "all" else [args.format]
     out = args.out if args.out is not None else root / "build"
     if args.edition and len(args.guides) != 1:
