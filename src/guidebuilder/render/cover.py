@@ -5,7 +5,6 @@ documents are made, so an e-book build neither waits for it nor imports WeasyPri
 
 from __future__ import annotations
 
-import io
 import mimetypes
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,11 +14,10 @@ from ..errors import GuideError, Problem
 from ..model import Book, Edition
 from ..theme import Theme
 from .context import render_template
-from .layout_job import LayoutJob
+from .cover_drawing import drawn_cover
 from .print_job import layout_job
 from .processes import layout_pool
 
-COVER_HEIGHT_PX = 2000
 COVER_TYPES = {"image/png", "image/jpeg"}
 
 
@@ -51,21 +49,3 @@ def start_cover_image(book: Book, theme: Theme, root: Path,
 
     return PendingCover("images/cover.png", future.result,
                         lambda: pool.shutdown(wait=False, cancel_futures=True))
-
-
-def drawn_cover(job: LayoutJob) -> tuple[bytes, list[Problem]]:
-    """The first page of the laid-out cover as a PNG COVER_HEIGHT_PX high."""
-    import pypdfium2
-
-    from .layout import lay_out
-
-    laid_out = lay_out(job)
-    document = pypdfium2.PdfDocument(laid_out.pdf)
-    try:
-        page = document[0]
-        image = page.render(scale=COVER_HEIGHT_PX / page.get_height()).to_pil().convert("RGB")
-    finally:
-        document.close()
-    output = io.BytesIO()
-    image.save(output, format="PNG")
-    return output.getvalue(), list(laid_out.warnings)
