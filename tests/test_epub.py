@@ -173,6 +173,25 @@ def test_a_theme_can_embed_its_fonts(tiny_project, tmp_path):
     assert again.read_bytes() == epub.path.read_bytes()
 
 
+def test_a_theme_that_marks_pages_gets_a_page_list(tiny_project, tmp_path):
+    """ebooklib lists every element with an epub:type and an id in the nav's page-list; the
+    renderer lets it look only where a document names an epub:type, and it still does."""
+    from conftest import write
+
+    from guidebuilder.theme import BUILTIN_THEMES
+
+    copyright_page = (BUILTIN_THEMES / "default/templates/partials/copyright.html").read_text(
+        encoding="utf-8")
+    write(tiny_project / "themes/paged/theme.yml", "name: paged\n")
+    write(tiny_project / "themes/paged/templates/partials/copyright.html", copyright_page.replace(
+        "<dl>", '<span epub:type="pagebreak" id="page-ii" aria-label="ii"></span><dl>', 1))
+    guide = tiny_project / "guides" / "ceshi.yml"
+    guide.write_text(guide.read_text(encoding="utf-8") + "theme: paged\n", encoding="utf-8")
+    epub = EpubBook(build(tiny_project, [], ["epub"], tmp_path)[0][0])
+    nav = epub.read("nav.xhtml").decode()
+    assert 'epub:type="page-list"' in nav and 'href="copyright.xhtml#page-ii">ii</a>' in nav
+
+
 def test_a_guide_can_name_its_own_cover_image(tiny_project, tmp_path):
     import io
 

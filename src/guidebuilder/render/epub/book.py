@@ -17,7 +17,9 @@ from urllib.parse import quote
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
+from typing import Callable
 
+import ebooklib
 from ebooklib import epub
 
 from ... import fonts
@@ -198,7 +200,7 @@ def _epub(book: Book, theme: Theme, root: Path, client: Edition | None, ebook: e
           cover: PendingCover) -> RenderedEpub:
     guide = book.guide
     images = sorted({image for chapter in book.chapters for image in chapter.article.images})
-    ebook.set_cover(cover.name, b"", create_page=False)  # its bytes once they are made
+    ebook.set_cover(cover.name, b"", create_page=False)  # its bytes go in with _normalised
     cover_name = cover.name
     warnings: list[Problem] = []
     embed = bool(theme.options.get("epub_embed_fonts"))
@@ -251,32 +253,47 @@ def _epub(book: Book, theme: Theme, root: Path, client: Edition | None, ebook: e
     toc.append(epub.Link("appendix.xhtml", theme.label("sources"), uid=APPENDIX_SOURCES))
     ebook.toc = toc
     ebook.spine = spine
-    cover_data, cover_warnings = cover.result()
-    ebook.get_item_with_id("cover-img").content = cover_data
-    warnings = cover_warnings + warnings
     if embed:
         text = stylesheet + "".join(visible_text(item.content) + item.title
                                     for item in spine if isinstance(item, epub.EpubHtml))
         fonts_css = _embedded_fonts(ebook, theme, text + theme.label("contents"))
         stylesheet = fonts_css + "\n" + stylesheet
     css.content = stylesheet.encode("utf-8")
+    pages = _may_mark_pages(ebook)
     ebook.add_item(epub.EpubNcx())
     ebook.add_item(epub.EpubNav(title=theme.label("contents")))
 
     raw = io.BytesIO()
-    epub.write_epub(raw, ebook, {"mtime": modified(book), "raise_exceptions": True})
-    return RenderedEpub(_normalised(raw.getvalue(), modified(book), lang),
-                        documents=len(spine), warnings=warnings)
+    # not compressed: the archive is compressed once, as it is rewritten
+    epub.write_epub(raw, ebook, {"mtime": modified(book), "raise_exceptions": True,
+                                 "compresslevel": 0, "epub3_pages": pages})
+    data = _normalised(raw.getvalue(), modified(book), lang,
+                       f"{ebook.FOLDER_NAME}/{cover_name}", lambda: cover.result()[0])
+    cover_warnings = cover.result()[1]
+    return RenderedEpub(data, documents=len(spine), warnings=cover_warnings + warnings)
 
 
-def _normalised(data: bytes, when: dt.datetime, language: str) -> bytes:
-    """The same archive with fixed entry times and the package's xml:lang set."""
+def _may_mark_pages(ebook: epub.EpubBook) -> bool:
+    """Whether a document may hold an element with an `epub:type` (and an id), which ebooklib
+    lists in the navigation's page-list. It looks for them by parsing every document again,
+    half its writing time, and finds none where no document names an epub:type."""
+    return any("epub:type" in item.content.lower()
+               for item in ebook.get_items_of_type(ebooklib.ITEM_DOCUMENT))
+
+
+def _normalised(data: bytes, when: dt.datetime, language: str, cover_entry: str,
+                cover_bytes: Callable[[], bytes]) -> bytes:
+    """The same archive with fixed entry times and the package's xml:lang set, and the cover
+    image's bytes in its entry (written empty): they are asked for only when the archive
+    reaches it, so that the cover is drawn while ebooklib writes."""
     stamp = (max(when.year, 1980), when.month, when.day, 0, 0, 0)
     output = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(output, "w") as target:
         for info in source.infolist():
             content = source.read(info.filename)
-            if info.filename.endswith(".opf") and b"xml:lang=" not in content[:400]:
+            if info.filename == cover_entry:
+                content = cover_bytes()
+            elif info.filename.endswith(".opf") and b"xml:lang=" not in content[:400]:
                 content = content.replace(b"<package ", f'<package xml:lang="{language}" '.encode(), 1)
             entry = zipfile.ZipInfo(info.filename, date_time=stamp)
             entry.external_attr = 0o644 << 16
