@@ -106,9 +106,10 @@ class PageFacts:
 
 @dataclass(frozen=True)
 class LaidOut:
-    """A laid-out document: its PDF and what is where on its pages (page indices from 0)."""
+    """A laid-out document: its PDF (or the file that holds it) and what is where on its
+    pages (page indices from 0)."""
 
-    pdf: bytes
+    pdf: bytes | Path
     height: float  # of a page without bleed, CSS px
     pages: tuple[PageFacts, ...]
     anchors: dict[str, tuple[int, Box]]

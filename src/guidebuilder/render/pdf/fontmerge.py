@@ -24,6 +24,7 @@ from fontTools.ttLib import TTFont
 from pikepdf import Array, Dictionary, Name, Stream
 
 from ...errors import GuideError, Problem
+from .pdf_writer import Copier, PdfWriter
 
 Face = tuple[str, int]  # original font file and index in its collection
 Number = int | Decimal
@@ -34,132 +35,132 @@ _DROP_TABLES = ("BASE", "DSIG", "EBDT", "EBLC", "EBSC", "GPOS", "GSUB", "JSTF", 
 # the original file no longer describes what was embedded.
 _REWRITTEN_TABLES = {"fvar", "CBDT", "COLR", "SVG ", "sbix"}
 _HEX = r"<([0-9A-Fa-f]*)>"
+_PROGRAMS = ("/FontFile", "/FontFile2", "/FontFile3")
 
 
 @dataclass
 class _Variant:
-    """Copies of a face that can share one font dictionary: no glyph has two widths or texts."""
+    """Copies of a face that can share one font dictionary (written as object `number`): no
+    glyph has two widths or texts. `template` is the first copy, held by the merger's own PDF
+    without its font program."""
 
-    copies: list[Dictionary] = field(default_factory=list)
+    number: int
+    template: Dictionary
     widths: dict[int, Number] = field(default_factory=dict)
     text: dict[int, str] = field(default_factory=dict)
+    box: list[Number] = field(default_factory=list)
 
     def accepts(self, widths: dict[int, Number], text: dict[int, str]) -> bool:
         return (all(self.widths.get(gid, width) == width for gid, width in widths.items())
                 and all(self.text.get(gid, chars) == chars for gid, chars in text.items()))
 
     def add(self, font: Dictionary, widths: dict[int, Number], text: dict[int, str]) -> None:
-        self.copies.append(font)
         self.widths.update(widths)
         self.text.update(text)
+        box = list(font.DescendantFonts[0].FontDescriptor.FontBBox)
+        self.box = box if not self.box else [min(self.box[0], box[0]), min(self.box[1], box[1]),
+                                             max(self.box[2], box[2]), max(self.box[3], box[3])]
 
 
-@dataclass(frozen=True)
-class MergedFonts:
-    replaced: int  # font dictionaries
-    warnings: tuple[Problem, ...]  # about faces left unmerged
+class FontMerger:
+    """Gives every copy of a font face met in the chunks of a book (`number_for`) the number
+    of the font dictionary that replaces it, and writes those dictionaries, sharing one new
+    subset per face, once every chunk has been seen (`write`).
 
-
-def merge_font_subsets(pdf: pikepdf.Pdf) -> MergedFonts:
-    """Make every font face used in `pdf` one embedded subset.
-
-    Faces whose original font cannot be found on this system are left as they are (with a
-    warning: the PDF is then larger than it need be).
+    Faces whose original font cannot be found on this system, or that HarfBuzz cannot subset,
+    are left as they are (with a warning: the PDF is then larger than it need be).
     """
-    warnings = []
-    if _installed() is None:
-        warnings.append(_warning("fc-list failed: embedded font subsets are left unmerged"))
-    font_resources = _font_resources(pdf)
-    copies: dict[Face, list[Dictionary]] = {}
-    not_installed: set[str] = set()
-    seen: set[tuple[int, int]] = set()
-    for fonts in font_resources:
-        for name in sorted(fonts.keys()):
-            font = fonts[name]
-            if (font_file := _font_file(font)) is None or font.objgen in seen:
-                continue
-            seen.add(font.objgen)
-            if (names := _names(font_file)) is None:
-                continue
-            if (face := _original(*names)) is None:
-                if _is_placeholder(font):
-                    raise GuideError(f"font {names[0]} was laid out but is not installed here "
-                                     "(or not the same version): install the same fonts "
-                                     "('make install') where the book is put together")
-                not_installed.add(names[0])
-            else:
-                copies.setdefault(face, []).append(font)
-    if not_installed:
-        warnings.append(_warning("fonts not installed as they were embedded, left unmerged: "
-                                 + ", ".join(sorted(not_installed))))
 
-    replacements: dict[tuple[int, int], Dictionary] = {}
-    for face in sorted(copies):
-        replacements.update(_merge_face(pdf, face, copies[face], warnings))
-    for fonts in font_resources:
-        for name in sorted(fonts.keys()):
-            if (new := replacements.get(getattr(fonts[name], "objgen", None))) is not None:
-                fonts[name] = new
-    return MergedFonts(len(replacements), tuple(warnings))
+    def __init__(self, writer: PdfWriter) -> None:
+        self.writer = writer
+        self.templates = pikepdf.new()
+        self.variants: dict[Face, dict[tuple[object, ...], list[_Variant]]] = {}
+        self.missing_glyphs: set[Face] = set()
+        self.not_installed: set[str] = set()
+        self.unmergeable: set[Face] = set()
+        self.warnings: list[Problem] = []
+        if _installed() is None:
+            self.warnings.append(_warning("fc-list failed: embedded font subsets are left "
+                                          "unmerged"))
+
+    def number_for(self, font: pikepdf.Object) -> int | None:
+        """The object number that stands for this font dictionary in the book, or None when
+        it is copied as it is (not a font, or a face left unmerged)."""
+        if (font_file := _font_file(font)) is None or (names := _names(font_file)) is None:
+            return None
+        face = _original(*names)
+        if face is None or face in self.unmergeable or not self._subsets(face):
+            if _is_placeholder(font):
+                raise GuideError(f"font {names[0]} was laid out but is not installed here "
+                                 "(or not the same version): install the same fonts "
+                                 "('make install') where the book is put together")
+            if face is None:
+                self.not_installed.add(names[0])
+            return None
+        widths, text = _widths(font), _to_unicode(font)
+        candidates = self.variants.setdefault(face, {}).setdefault(_signature(font), [])
+        variant = next((v for v in candidates if v.accepts(widths, text)), None)
+        if variant is None:
+            variant = _Variant(self.writer.reserve(), self._template(font))
+            candidates.append(variant)
+        variant.add(font, widths, text)
+        if font.get("/Encoding") != Name("/Identity-H"):
+            self.missing_glyphs.add(face)
+        return variant.number
+
+    def write(self) -> tuple[Problem, ...]:
+        """Write the merged font dictionaries; the warnings about faces left unmerged."""
+        copier = Copier(self.writer, self.templates)
+        for face in sorted(self.variants):
+            variants = [v for group in self.variants[face].values() for v in group]
+            glyphs = {gid for variant in variants for gid in (*variant.widths, *variant.text)}
+            try:
+                program = _subset(face, glyphs, face in self.missing_glyphs)
+            except Exception as exc:
+                raise GuideError(f"HarfBuzz could not subset the font {face[0]}: {exc}") from None
+            font_file = Stream(self.templates, zlib.compress(program), Filter=Name.FlateDecode)
+            if program[:4] == b"OTTO":
+                font_file.Subtype = Name.OpenType
+            else:
+                font_file.Length1 = len(program)
+            font_file = self.templates.make_indirect(font_file)
+            for variant in variants:
+                copier.write(variant.number, _font_dictionary(self.templates, variant, font_file))
+        copier.flush()
+        if self.not_installed:
+            self.warnings.append(_warning("fonts not installed as they were embedded, left "
+                                          "unmerged: " + ", ".join(sorted(self.not_installed))))
+        return tuple(self.warnings)
+
+    def _subsets(self, face: Face) -> bool:
+        """Whether HarfBuzz can subset the face (asked once, with its first glyph)."""
+        if face not in self.variants and face not in self.unmergeable:
+            try:
+                _subset(face, {0}, False)
+            except Exception as exc:
+                self.unmergeable.add(face)
+                self.warnings.append(_warning(f"HarfBuzz could not subset {face[0]} ({exc}): "
+                                              "its subsets are left unmerged"))
+        return face not in self.unmergeable
+
+    def _template(self, font: Dictionary) -> Dictionary:
+        """A copy of `font` in the merger's own PDF without its font program, its other
+        streams read now: the chunk it came from is closed before the merged fonts are made."""
+        copied = self.templates.copy_foreign(font)
+        descendant = copied.DescendantFonts[0]
+        descriptor = descendant.FontDescriptor
+        for key in _PROGRAMS:
+            if key in descriptor:
+                del descriptor[key]
+        for holder in (copied, descendant, descriptor):
+            for key in list(holder.keys()):
+                if isinstance(holder[key], Stream):
+                    holder[key] = self.templates.make_stream(holder[key].read_bytes())
+        return copied
 
 
 def _warning(message: str) -> Problem:
     return Problem(message, warning=True)
-
-
-def _font_resources(pdf: pikepdf.Pdf) -> list[Dictionary]:
-    """Every /Font resource dictionary reachable from the pages (with their forms, patterns,
-    Type 3 fonts and annotation appearances, resources inherited through the page tree) and
-    from the AcroForm's default resources, in a stable order."""
-    found: list[Dictionary] = []
-    seen: set[tuple[int, int]] = set()
-
-    def first_visit(obj: pikepdf.Object) -> bool:
-        if not obj.is_indirect:
-            return True
-        if obj.objgen in seen:
-            return False
-        seen.add(obj.objgen)
-        return True
-
-    def walk_resources(resources: pikepdf.Object | None) -> None:
-        if not isinstance(resources, Dictionary) or not first_visit(resources):
-            return
-        fonts = resources.get("/Font")
-        if isinstance(fonts, Dictionary) and first_visit(fonts):
-            found.append(fonts)
-            for name in sorted(fonts.keys()):
-                font = fonts[name]
-                if isinstance(font, Dictionary) and font.get("/Subtype") == Name.Type3:
-                    walk_holder(font)
-        for category in ("/XObject", "/Pattern"):
-            group = resources.get(category)
-            if isinstance(group, Dictionary):
-                for name in sorted(group.keys()):
-                    walk_holder(group[name])
-
-    def walk_holder(obj: pikepdf.Object | None) -> None:
-        if isinstance(obj, (Dictionary, Stream)) and first_visit(obj):
-            walk_resources(obj.get("/Resources"))
-
-    for page in pdf.pages:
-        node = page.obj
-        while isinstance(node, Dictionary) and first_visit(node):
-            walk_resources(node.get("/Resources"))
-            node = node.get("/Parent")
-        for annotation in page.obj.get("/Annots", Array()):
-            if not isinstance(annotation, Dictionary):
-                continue
-            appearances = annotation.get("/AP", Dictionary())
-            for kind in ("/N", "/R", "/D"):
-                appearance = appearances.get(kind)
-                if isinstance(appearance, Dictionary):
-                    for state in sorted(appearance.keys()):
-                        walk_holder(appearance[state])
-                else:
-                    walk_holder(appearance)
-    walk_resources(pdf.Root.get("/AcroForm", Dictionary()).get("/DR"))
-    return found
 
 
 def _font_file(font: pikepdf.Object) -> Stream | None:
@@ -224,48 +225,6 @@ def _installed() -> dict[str, list[Face]] | None:
         if postscript_name and index.isdigit():
             faces.setdefault(postscript_name, []).append((file, int(index)))
     return {name: sorted(set(found)) for name, found in faces.items()}
-
-
-def _merge_face(pdf: pikepdf.Pdf, face: Face, copies: list[Dictionary], warnings: list[Problem],
-                ) -> dict[tuple[int, int], Dictionary]:
-    """New font dictionaries sharing one new subset of `face`, by the replaced copies' objgen
-    (none, with a warning, when HarfBuzz cannot subset it and no copy is a placeholder)."""
-    placeholders = any(_is_placeholder(font) for font in copies)
-    if len(copies) == 1 and not placeholders:
-        return {}
-    variants: dict[tuple[object, ...], list[_Variant]] = {}
-    for font in copies:
-        widths, text = _widths(font), _to_unicode(font)
-        candidates = variants.setdefault(_signature(font), [])
-        variant = next((v for v in candidates if v.accepts(widths, text)), None)
-        if variant is None:
-            variant = _Variant()
-            candidates.append(variant)
-        variant.add(font, widths, text)
-    merged = [variant for group in variants.values() for variant in group]
-
-    glyphs = {gid for variant in merged for gid in (*variant.widths, *variant.text)}
-    has_missing_glyphs = any(font.get("/Encoding") != Name("/Identity-H") for font in copies)
-    try:
-        program = _subset(face, glyphs, has_missing_glyphs)
-    except Exception as exc:
-        if placeholders:
-            raise GuideError(f"HarfBuzz could not subset the font {face[0]}: {exc}") from None
-        warnings.append(_warning(f"HarfBuzz could not subset {face[0]} ({exc}): its subsets "
-                                 "are left unmerged"))
-        return {}
-    font_file = Stream(pdf, zlib.compress(program), Filter=Name.FlateDecode)
-    if program[:4] == b"OTTO":
-        font_file.Subtype = Name.OpenType
-    else:
-        font_file.Length1 = len(program)
-    font_file = pdf.make_indirect(font_file)
-
-    replacements = {}
-    for variant in merged:
-        new = _font_dictionary(pdf, variant, font_file)
-        replacements.update({font.objgen: new for font in variant.copies})
-    return replacements
 
 
 def _signature(font: Dictionary) -> tuple[object, ...]:
@@ -346,16 +305,11 @@ def _subset(face: Face, glyphs: set[int], notdef_outline: bool) -> bytes:
 
 def _font_dictionary(pdf: pikepdf.Pdf, variant: _Variant, font_file: Stream) -> Dictionary:
     """A copy of the variant's first font dictionary with the shared program and its glyphs."""
-    template = variant.copies[0]
+    template = variant.template
     descriptor = Dictionary(template.DescendantFonts[0].FontDescriptor)
-    for key in ("/FontFile", "/FontFile2", "/FontFile3"):
-        if key in descriptor:
-            del descriptor[key]
     opentype = font_file.get("/Subtype") == Name.OpenType
     descriptor["/FontFile3" if opentype else "/FontFile2"] = font_file
-    boxes = [list(font.DescendantFonts[0].FontDescriptor.FontBBox) for font in variant.copies]
-    descriptor.FontBBox = Array([min(box[0] for box in boxes), min(box[1] for box in boxes),
-                                 max(box[2] for box in boxes), max(box[3] for box in boxes)])
+    descriptor.FontBBox = Array(variant.box)
     widths = variant.widths
     fixed_pitch = len(widths) > 1 and len(set(widths.values())) == 1
     descriptor.Flags = (int(descriptor.get("/Flags", 0)) & ~1) | int(fixed_pitch)

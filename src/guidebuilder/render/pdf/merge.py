@@ -8,6 +8,7 @@ import io
 import re
 import warnings
 from dataclasses import dataclass
+from pathlib import Path
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
@@ -15,11 +16,10 @@ from tqdm import tqdm
 
 from ...errors import Problem
 from ..contract import OWN_ID_PREFIX
-from .fontmerge import merge_font_subsets
+from .book_writer import Anchor, Bookmark, BookWriter, point
 from .furniture import ChunkPages
 from ..layout_job import Box, LaidOut
 
-SCALE = 0.75  # CSS px -> PDF points
 
 
 @dataclass(frozen=True)
@@ -50,46 +50,76 @@ def book_anchors(placed: list[ChunkPages]) -> dict[str, tuple[int, Box, float]]:
     return anchors
 
 
-def _point(x: float, y: float, height: float) -> tuple[float, float]:
-    return round(SCALE * x, 4), round(SCALE * (height - y), 4)
-
-
 def merge(placed: list[ChunkPages], furniture: list[Furniture]) -> Merged:
-    sources = [pikepdf.open(io.BytesIO(p.text.pdf)) for p in placed]
-    overlays = [pikepdf.open(io.BytesIO(f.laid_out.pdf)) for f in furniture]
+    """The book, written one furniture group of pages at a time: only that group's chunks are
+    open at once, so the memory it takes does not grow with the book."""
+    out = io.BytesIO()
+    book = BookWriter(out)
+    anchors = book_anchors(placed)
+    slots = _slots(placed)
+    missing: dict[str, None] = {}
+    with tqdm(total=sum(group.count for group in furniture), desc="merge", unit="page",
+              disable=None, leave=False) as bar:
+        for group in furniture:
+            end = group.first + group.count
+            chunks = [chunk for chunk in placed if group.first <= chunk.first < end]
+            missing.update(dict.fromkeys(_merge_group(book, chunks, group, anchors, slots)))
+            bar.update(group.count)
+    font_warnings = book.finish(
+        {name: Anchor(page, *point(x1, y1, height))
+         for name, (page, (x1, y1, _, _), height) in anchors.items()},
+        _bookmarks(placed))
+    return Merged(out.getvalue(), tuple(missing), font_warnings)
+
+
+def _merge_group(book: BookWriter, chunks: list[ChunkPages], group: Furniture,
+                 anchors: dict[str, tuple[int, Box, float]],
+                 slots: dict[int, tuple[Box, ...]]) -> tuple[str, ...]:
+    """Write the pages of `chunks` with the furniture of `group` drawn on them; the link
+    targets they name that are nowhere in the book."""
+    sources = [_open(chunk.text) for chunk in chunks]
+    over = _open(group.laid_out)
     try:
-        book = sources[0]
-        del book.pages[placed[0].kept:]
+        pdf = sources[0]
+        del pdf.pages[chunks[0].kept:]
         with warnings.catch_warnings():
-            # named destinations are not copied with pages: they are made anew below
+            # named destinations are not copied with pages: the book's are made at the end
             warnings.simplefilter("ignore", pikepdf.exceptions.PageCopyWarning)
-            for chunk, source in zip(placed[1:], sources[1:]):
-                book.pages.extend(list(source.pages)[:chunk.kept])
-        pages = sum(group.count for group in furniture)
-        slots = _slots(placed)
-        book_pages = list(book.pages)  # indexing pikepdf's page list is slow
-        with tqdm(total=pages, desc="merge", unit="page", disable=None, leave=False) as bar:
-            for group, source in zip(furniture, overlays):
-                overlay = _Overlay(book, source)
-                over_pages = list(source.pages)
-                for index in range(group.count):
-                    number = group.first - 1 + index
-                    overlay.draw(book_pages[number], over_pages[group.lead + index],
-                                 slots.get(number, ()))
-                bar.update(group.count)
-        anchors = book_anchors(placed)
-        page_objects = [page.obj for page in book_pages]
-        _destinations(book, page_objects, anchors)
-        missing = _links_between_chunks(page_objects, book, placed, anchors)
-        _outline(book, placed)
-        fonts = merge_font_subsets(book)
-        output = io.BytesIO()
-        book.save(output, deterministic_id=True, compress_streams=True,
-                  object_stream_mode=pikepdf.ObjectStreamMode.generate)
-        return Merged(output.getvalue(), missing, fonts.warnings)
+            for chunk, source in zip(chunks[1:], sources[1:]):
+                pdf.pages.extend(list(source.pages)[:chunk.kept])
+        pages = list(pdf.pages)  # indexing pikepdf's page list is slow
+        overlay = _Overlay(pdf, over)
+        over_pages = list(over.pages)
+        first = chunks[0].first - 1  # the book's index of pages[0]
+        lead = group.lead + first - (group.first - 1)
+        for index, page in enumerate(pages):
+            overlay.draw(page, over_pages[lead + index], slots.get(first + index, ()))
+        missing = _links_between_chunks(pages, pdf, chunks, anchors)
+        book.write_pages(pdf, pages)
+        return missing
     finally:
-        for pdf in sources + overlays:
-            pdf.close()
+        for source in (*sources, over):
+            source.close()
+
+
+def _open(laid_out: LaidOut) -> pikepdf.Pdf:
+    pdf = laid_out.pdf
+    return pikepdf.open(pdf if isinstance(pdf, Path) else io.BytesIO(pdf))
+
+
+def _bookmarks(placed: list[ChunkPages]) -> list[Bookmark]:
+    marks: list[Bookmark] = []
+    stack: list[tuple[int, int | None]] = [(0, None)]
+    for chunk in placed:
+        for page, level, label, x, y in chunk.text.bookmarks:
+            if page >= chunk.kept:
+                continue
+            while stack[-1][0] >= level:
+                stack.pop()
+            marks.append(Bookmark(chunk.first - 1 + page, stack[-1][1], label,
+                                  *point(x, y, chunk.text.height)))
+            stack.append((level, len(marks) - 1))
+    return marks
 
 
 class _Overlay:
@@ -295,23 +325,12 @@ def draw_on_page(pdf: pikepdf.Pdf, page: pikepdf.Page, drawing: bytes,
     page.obj.Resources = shared[both]
 
 
-def _destinations(book: pikepdf.Pdf, page_objects: list[Dictionary],
-                  anchors: dict[str, tuple[int, Box, float]]) -> None:
-    names = Array()
-    for name in sorted(anchors):
-        page, (x1, y1, _, _), height = anchors[name]
-        names.append(String(name))
-        names.append(Array([page_objects[page], Name.XYZ, *_point(x1, y1, height), 0]))
-    if "/Names" not in book.Root:
-        book.Root.Names = Dictionary()
-    book.Root.Names.Dests = book.make_indirect(Dictionary(Names=names))
-
-
-def _links_between_chunks(page_objects: list[Dictionary], book: pikepdf.Pdf,
-                          placed: list[ChunkPages],
+def _links_between_chunks(pages: list[pikepdf.Page], pdf: pikepdf.Pdf, chunks: list[ChunkPages],
                           anchors: dict[str, tuple[int, Box, float]]) -> tuple[str, ...]:
+    """Links to other chunks, which WeasyPrint could not make, added to the pages of `chunks`
+    (the first of them at `pages[0]`); the targets that are nowhere in the book."""
     missing: dict[str, None] = {}
-    for chunk in placed:
+    for chunk in chunks:
         height = chunk.text.height
         for page, target, (x1, y1, x2, y2) in chunk.text.foreign_links:
             if page >= chunk.kept:
@@ -319,27 +338,10 @@ def _links_between_chunks(page_objects: list[Dictionary], book: pikepdf.Pdf,
             if target not in anchors:
                 missing[target] = None
                 continue
-            pdf_page = page_objects[chunk.first - 1 + page]
+            pdf_page = pages[chunk.first - chunks[0].first + page].obj
             if "/Annots" not in pdf_page:
                 pdf_page.Annots = Array()
-            pdf_page.Annots.append(book.make_indirect(Dictionary(
+            pdf_page.Annots.append(pdf.make_indirect(Dictionary(
                 Type=Name.Annot, Subtype=Name.Link, BS=Dictionary(W=0), Dest=String(target),
-                Rect=Array([*_point(x1, y2, height), *_point(x2, y1, height)]))))
+                Rect=Array([*point(x1, y2, height), *point(x2, y1, height)]))))
     return tuple(missing)
-
-
-def _outline(book: pikepdf.Pdf, placed: list[ChunkPages]) -> None:
-    with book.open_outline() as outline:
-        outline.root.clear()
-        stack: list[tuple[int, list]] = [(0, outline.root)]
-        for chunk in placed:
-            for page, level, label, x, y in chunk.text.bookmarks:
-                if page >= chunk.kept:
-                    continue
-                left, top = _point(x, y, chunk.text.height)
-                item = pikepdf.OutlineItem(label, chunk.first - 1 + page, pikepdf.PageLocation.XYZ,
-                                           left=left, top=top, zoom=0)
-                while stack[-1][0] >= level:
-                    stack.pop()
-                stack[-1][1].append(item)
-                stack.append((level, item.children))
