@@ -5,6 +5,8 @@ instead (`cluster`), whatever their number: its workers are already running."""
 
 from __future__ import annotations
 
+import dataclasses
+import tempfile
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Iterator
@@ -21,7 +23,10 @@ PARALLEL_FROM = 150
 
 class Workers:
     """`run` lays out jobs, in worker processes when there are `jobs` > 1 cores to use, or on
-    the Dask cluster whose scheduler is at `cluster`."""
+    the Dask cluster whose scheduler is at `cluster`.
+
+    The PDFs laid out are kept in files, for as long as the block lasts, not in memory: a
+    book's chunks together are as large as the book."""
 
     def __init__(self, jobs: int, cache: LayoutCache | None, cluster: str | None = None) -> None:
         self.jobs = max(1, jobs)
@@ -29,12 +34,16 @@ class Workers:
         self.cluster = cluster
         self._pool: ProcessPoolExecutor | None = None
         self._client = None
+        self._folder: tempfile.TemporaryDirectory | None = None
 
     def __enter__(self) -> Workers:
+        self._folder = tempfile.TemporaryDirectory(prefix="guidebuilder-chunks-")
         return self
 
     def __exit__(self, *exc) -> None:
         self.close()
+        if self._folder is not None:
+            self._folder.cleanup()
 
     def close(self) -> None:
         """Stop the worker processes (and give back their memory), or leave the cluster; `run`
@@ -56,8 +65,18 @@ class Workers:
         """Each job laid out (or found in the cache); `files[i]` are the files job i reads and
         `pages[i]` about how many pages it makes."""
         keys = [job.digest(extra) for job, extra in zip(jobs, files)]
-        results: list[LaidOut | None] = [self.cache.get(k) if self.cache else None for k in keys]
+        results: list[LaidOut | None] = [None] * len(jobs)
+        for i, key in enumerate(keys):
+            if self.cache and (cached := self.cache.get(key)) is not None:
+                results[i] = self._on_disk(key, cached)
         pending = [i for i, r in enumerate(results) if r is None]
+
+        def done(i: int, laid_out: LaidOut) -> None:
+            if self.cache:
+                self.cache.put(keys[i], laid_out)
+            results[i] = self._on_disk(keys[i], laid_out)
+            bar.update()
+
         with tqdm(total=len(jobs), initial=len(jobs) - len(pending), desc=stage, unit="chunk",
                   disable=None, leave=False) as bar:
             if self.cluster and pending:
@@ -65,25 +84,27 @@ class Workers:
                     self._client = connect_cluster(self.cluster)
                 for i, laid_out in lay_out_on_cluster(self._client, self.cluster, pending,
                                                       jobs, files, keys, pages):
-                    results[i] = laid_out
-                    bar.update()
+                    done(i, laid_out)
             elif self.jobs > 1 and (forkserver_started() or (
                     len(pending) > 1 and sum(pages[i] for i in pending) >= PARALLEL_FROM)):
                 # the longest first, so that no worker is left with a long one at the end
                 pending.sort(key=lambda i: -pages[i])
                 futures: dict[int, Future] = {
                     i: self._executor().submit(lay_out, jobs[i]) for i in pending}
-                for i, future in futures.items():
-                    results[i] = future.result()
-                    bar.update()
+                for i in pending:
+                    done(i, futures.pop(i).result())
             else:
                 for i in pending:
-                    results[i] = lay_out(jobs[i])
-                    bar.update()
-        if self.cache:
-            for i in pending:
-                self.cache.put(keys[i], results[i])
+                    done(i, lay_out(jobs[i]))
         return results  # type: ignore[return-value]
+
+    def _on_disk(self, key: str, laid_out: LaidOut) -> LaidOut:
+        """The same layout with its PDF in this block's folder (in memory outside a block)."""
+        if self._folder is None:
+            return laid_out
+        path = Path(self._folder.name) / f"{key}.pdf"
+        path.write_bytes(laid_out.pdf)
+        return dataclasses.replace(laid_out, pdf=path)
 
 
 def lay_out(job: LayoutJob) -> LaidOut:
