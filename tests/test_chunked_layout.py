@@ -23,7 +23,9 @@ from pdfbook import PdfBook, squeeze
 from guidebuilder.build import build, load_project, prepare
 from guidebuilder.cli import main
 from guidebuilder.errors import Problems
-from guidebuilder.render.pdf import chunks, workers
+from guidebuilder.render.pdf import book as pdf_book
+from guidebuilder.render.pdf import chunks, merge, workers
+from guidebuilder.render.pdf.book_writer import BookWriter
 from guidebuilder.render.pdf.chunks import chunk_html, whole_book
 from guidebuilder.render.context import visible_text
 from guidebuilder.render.pdf.book import for_print
@@ -150,6 +152,36 @@ def test_each_font_is_embedded_once(project, tmp_path, finely_cut):
                     and obj.get("/Type") == "/FontDescriptor"]
         faces = [str(d.FontName).split("+")[-1] for d in programs]
     assert len(faces) == len(set(faces)), faces
+
+
+def test_the_book_is_put_together_a_few_pages_at_a_time(project, tmp_path, finely_cut,
+                                                        monkeypatch):
+    """Each furniture group's chunks are opened, written into the book and closed before the
+    next group's: with groups of six pages, the book reads as with the usual groups."""
+    usual = built(project, tmp_path / "usual", jobs=1)
+    monkeypatch.setattr(pdf_book, "MIN_FURNITURE_PAGES", 6)
+    monkeypatch.setattr(pdf_book, "FURNITURE_PAGES", 6)
+    opened: list[int] = []  # PDFs opened for each group in turn
+    real_open, real_write = merge._open, BookWriter.write_pages
+
+    def counting_open(laid_out):
+        opened[-1] += 1
+        return real_open(laid_out)
+
+    def writing(self, pdf, pages):
+        opened.append(0)
+        return real_write(self, pdf, pages)
+
+    opened.append(0)
+    monkeypatch.setattr(merge, "_open", counting_open)
+    monkeypatch.setattr(BookWriter, "write_pages", writing)
+    book = built(project, tmp_path / "small", jobs=1)
+    groups = opened[:-1]
+    assert len(groups) >= usual.page_count // 12
+    assert max(groups) < sum(groups) / 3
+    assert pages_as_read(book) == pages_as_read(usual)
+    assert book.outline() == usual.outline()
+    assert link_landings(book) == link_landings(usual)
 
 
 def test_print_mode_across_chunks(project, tmp_path, finely_cut):

@@ -90,10 +90,9 @@ def _merge_group(book: BookWriter, chunks: list[ChunkPages], group: Furniture,
         pages = list(pdf.pages)  # indexing pikepdf's page list is slow
         overlay = _Overlay(pdf, over)
         over_pages = list(over.pages)
-        first = chunks[0].first - 1  # the book's index of pages[0]
-        lead = group.lead + first - (group.first - 1)
+        first = group.first - 1  # the book's index of pages[0]
         for index, page in enumerate(pages):
-            overlay.draw(page, over_pages[lead + index], slots.get(first + index, ()))
+            overlay.draw(page, over_pages[group.lead + index], slots.get(first + index, ()))
         missing = _links_between_chunks(pages, pdf, chunks, anchors)
         book.write_pages(pdf, pages)
         return missing
