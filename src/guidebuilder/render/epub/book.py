@@ -181,16 +181,18 @@ def _chapter_body(theme: Theme, book: Book, chapter: Chapter, names: dict[str, s
                         body)
 
 
-def render_epub(book: Book, theme: Theme, root: Path, client: Edition | None = None) -> RenderedEpub:
+def render_epub(book: Book, theme: Theme, root: Path, client: Edition | None = None,
+                cover: PendingCover | None = None) -> RenderedEpub:
     """The EPUB in memory, with warnings. Nothing is written here. The cover image is made in
-    another process meanwhile."""
-    images = sorted({image for chapter in book.chapters for image in chapter.article.images})
-    described = not any(_UNDESCRIBED_IMAGE.search(c.article.body_html) for c in book.chapters)
-    ebook = epub.EpubBook()
-    _metadata(ebook, book, theme, has_images=bool(images), described=described, client=client)
-
-    cover = start_cover_image(book, theme, root, client)
+    another process meanwhile: `cover` if it was started already, else one started here. It
+    is closed here either way."""
+    cover = cover or start_cover_image(book, theme, root, client)
     try:
+        images = sorted({image for chapter in book.chapters for image in chapter.article.images})
+        described = not any(_UNDESCRIBED_IMAGE.search(c.article.body_html) for c in book.chapters)
+        ebook = epub.EpubBook()
+        _metadata(ebook, book, theme, has_images=bool(images), described=described,
+                  client=client)
         return _epub(book, theme, root, client, ebook, cover)
     finally:
         cover.close()
