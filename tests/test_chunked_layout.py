@@ -14,17 +14,18 @@ import shutil
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+import pdfplumber
 import pikepdf
 import pytest
 import weasyprint
-from conftest import REPO, replace_in, run_cli
+from conftest import REPO, article, replace_in, run_cli, write
 from pdfbook import PdfBook, squeeze
 
 from guidebuilder.build import build, load_project, prepare
 from guidebuilder.cli import main
 from guidebuilder.errors import Problems
 from guidebuilder.render.pdf import book as pdf_book
-from guidebuilder.render.pdf import chunks, merge, workers
+from guidebuilder.render.pdf import chunks, long_lists, merge, workers
 from guidebuilder.render.pdf.book_writer import BookWriter
 from guidebuilder.render.pdf.chunks import chunk_html, whole_book
 from guidebuilder.render.context import visible_text
@@ -182,6 +183,56 @@ def test_the_book_is_put_together_a_few_pages_at_a_time(project, tmp_path, finel
     assert pages_as_read(book) == pages_as_read(usual)
     assert book.outline() == usual.outline()
     assert link_landings(book) == link_landings(usual)
+
+
+TOPICS = ["信用卡年费", "最低还款", "分期手续费", "逾期罚息", "征信异议", "担保责任", "借条效力",
+          "利息约定", "诉讼时效", "执行异议"]
+
+
+@pytest.fixture
+def many_articles(tiny_project) -> Path:
+    """The tiny guide with seventy short articles more: contents and sources of several pages,
+    titles of one line and of two."""
+    for n in range(70):
+        folder = "xinyongka" if n % 3 else "jinrong-zhaiwu"
+        title = f"{TOPICS[n % 10]}问题{n + 1}" + ("：在协商、起诉和执行各个阶段应当注意哪些事项" * (n % 4 == 1))
+        write(tiny_project / f"articles/{folder}/extra-{n:02d}.md", article(
+            title, f"第{n + 1}篇的正文只有一段，说明{TOPICS[n % 10]}的基本规则。\n",
+            author="王律师", date=f"2026-03-{n % 28 + 1:02d}",
+            source_url=f"https://law.example/extra/{n}.html"))
+    return tiny_project
+
+
+@pytest.mark.parametrize("print_mode", [False, True])
+def test_long_contents_and_sources_laid_out_in_pieces_read_as_whole(many_articles, tmp_path,
+                                                                    finely_cut, monkeypatch,
+                                                                    print_mode):
+    """A contents or sources appendix longer than a piece is laid out a piece at a time, each
+    going on where the last left off: the book reads as with each list laid out whole."""
+    if print_mode:
+        replace_in(many_articles, "guides/ceshi.yml", "page_size: A5",
+                   "page_size: A5\nprint_mode: true")
+    whole = built(many_articles, tmp_path / "whole", jobs=1, name="ceshi")
+    monkeypatch.setattr(long_lists, "CONTENTS_ROWS", 60)
+    monkeypatch.setattr(long_lists, "SOURCES_ROWS", 30)
+    laid_out = []
+    real_lay_out = workers.lay_out
+    monkeypatch.setattr(workers, "lay_out", lambda job: laid_out.append(job.html)
+                        or real_lay_out(job))
+    pieces = built(many_articles, tmp_path / "pieces", jobs=1, name="ceshi")
+    assert len([html for html in laid_out if "toc-continued" in html]) >= 1
+    assert len([html for html in laid_out if "appendix-continued" in html]) >= 2
+    assert pieces.page_count == whole.page_count > 20
+    assert pages_as_read(pieces) == pages_as_read(whole)
+    assert line_tops(pieces) == line_tops(whole)
+    assert pieces.outline() == whole.outline()
+    assert link_landings(pieces) == link_landings(whole)
+
+
+def line_tops(book: PdfBook) -> list[list[float]]:
+    """Where the lines of text stand on every page."""
+    with pdfplumber.open(book.path) as pdf:
+        return [sorted({round(char["top"], 1) for char in page.chars}) for page in pdf.pages]
 
 
 def test_print_mode_across_chunks(project, tmp_path, finely_cut):

@@ -7,7 +7,7 @@ import re
 
 from ..model import Article, Book
 from ..theme import Theme
-from . import contract
+from . import book_lists, contract
 from .typeset import normalizes_punctuation, typeset_html
 
 _TAG = re.compile(r"<[^>]+>")
@@ -34,13 +34,16 @@ def render_template(theme: Theme, template: str, book: Book, **extra) -> str:
     client, the client Edition the book is prepared for (None for the firm's own edition), and
     page_ref(anchor, style), the slot of the page number of `anchor` in a printed book (an
     empty string where pages have no numbers), and contract, the ids and classes guidebuilder
-    relies on (`contract.COPYRIGHT_PAGE`, ...: render/contract.py).
+    relies on (`contract.COPYRIGHT_PAGE`, ...: render/contract.py), and contents and
+    sources, the rows of the contents and of the sources appendix to show (all of them, but
+    for a piece of a long list: render/book_lists.py).
 
     The result is set as Chinese text (`typeset`): punctuation, spacing, kept-together
     paragraph ends, compressed adjacent marks."""
     context = dict(book=book, guide=book.guide, subject=subject(book), options=theme.options,
                    link_to=same_document_link, qr=None, client=None, page_ref=no_page_numbers,
-                   contract=contract.NAMES)
+                   contract=contract.NAMES, contents=book_lists.contents(book),
+                   sources=book_lists.sources(book))
     context.update(extra)
     return typeset_html(theme.render(template, **context),
                         normalize=normalizes_punctuation(book.guide, theme))

@@ -22,7 +22,8 @@ from ..layout_job import LaidOut
 from ..print_job import layout_job, print_stylesheets
 from ..qr import qr_placeholder
 from .footnotes import footnotes_at_calls
-from .chunks import Chunk, chunk_html, page_digits, plan_chunks, whole_book
+from .chunks import Chunk, PageRefs, chunk_html, page_digits, plan_chunks, whole_book
+from .long_lists import RowsNotMarked, first_pieces, next_piece
 from .layout_cache import LayoutCache
 from .furniture import (WITHOUT_FURNITURE, ChunkPages, OnePieceNeeded, check_furniture,
                             furniture_css, furniture_html, furniture_pages, group_pages)
@@ -64,10 +65,17 @@ def render_pdf(book: Book, theme: Theme, root: Path, jobs: int = 1,
         if one_piece := _refers_across_pages(print_stylesheets(book, theme)):
             chunks = [whole_book(book)]
         digits = page_digits(book)
-        exact = True
+        exact = split = True
+        whole_lists = None
         while True:
             try:
-                result = _render_chunks(book, theme, root, chunks, digits, exact, workers)
+                result = _render_chunks(book, theme, root, chunks, digits, exact, workers, split)
+            except RowsNotMarked as why:
+                split = False
+                whole_lists = Problem(f"theme '{theme.name}': {why}, so the contents and "
+                                      "the sources appendix are each laid out whole (slow, "
+                                      "and memory-hungry, for a long book)", warning=True)
+                continue
             except OnePieceNeeded as why:
                 if len(chunks) == 1:
                     raise GuideError(f"theme '{theme.name}': furniture.html does not match "
@@ -76,25 +84,20 @@ def render_pdf(book: Book, theme: Theme, root: Path, jobs: int = 1,
                 chunks = [whole_book(book)]
                 continue
             if isinstance(result, RenderedPdf):
-                if one_piece:
-                    result = replace(result, warnings=[one_piece, *result.warnings])
+                said = [notice for notice in (one_piece, whole_lists) if notice]
+                if said:
+                    result = replace(result, warnings=[*said, *result.warnings])
                 return result
             exact = exact and result > digits  # after narrowing once, wider slots will do
             digits = result
 
 
 def _render_chunks(book: Book, theme: Theme, root: Path, chunks: list[Chunk], digits: int,
-                   exact: bool, workers: Workers) -> RenderedPdf | int:
+                   exact: bool, workers: Workers, split: bool) -> RenderedPdf | int:
     """The book, or the number of digits its page numbers need when the slots laid out for
-    them were too narrow (or, if `exact` and the book is short, wider than needed)."""
-    htmls, slots = zip(*(chunk_html(theme, book, chunk, digits, qr_placeholder)
-                          for chunk in chunks))
-    images = [tuple(root / "articles" / image for item in chunk.items if item.chapter
-                    for image in item.chapter.article.images) for chunk in chunks]
-    texts = workers.run([layout_job(html, book, theme, root, WITHOUT_FURNITURE, merged=True)
-                         for html in htmls],
-                        images, "layout", [len(html) // HTML_PER_PAGE for html in htmls])
-    kept = [_kept(chunk, text) for chunk, text in zip(chunks, texts)]
+    them were too narrow (or, if `exact` and the book is short, wider than needed). With
+    `split`, a long contents or sources appendix is laid out in pieces (`long_lists`)."""
+    chunks, texts, slots, kept = _lay_out(book, theme, root, chunks, digits, workers, split)
     if None in kept:
         if len(chunks) == 1:
             raise GuideError(f"theme '{theme.name}': the book could not be laid out")
@@ -130,6 +133,39 @@ def _render_chunks(book: Book, theme: Theme, root: Path, chunks: list[Chunk], di
     laid_out = [page for placed_chunk in placed for page in placed_chunk.text.pages[:placed_chunk.kept]]
     bare = tuple(i for i, page in enumerate(laid_out) if page.blank or page.name == "cover")
     return RenderedPdf(merged.pdf, total, front, list(dict.fromkeys(warnings)), bare)
+
+
+def _lay_out(book: Book, theme: Theme, root: Path, chunks: list[Chunk], digits: int,
+             workers: Workers, split: bool,
+             ) -> tuple[list[Chunk], list[LaidOut], list[PageRefs], list[int | None]]:
+    """Every chunk laid out: the chunks (with the pieces of long lists), their layouts and
+    page-number slots, and how many of each one's pages are the book's (None when a chunk
+    did not end as it should)."""
+    pieces = [[chunk] for chunk in (first_pieces(book, chunks) if split else chunks)]
+    laid: dict[tuple[int, int], tuple[LaidOut, PageRefs]] = {}
+    cuts: dict[tuple[int, int], int] = {}
+    todo = [(at, 0) for at in range(len(chunks))]
+    while todo:
+        made = [chunk_html(theme, book, pieces[at][n], digits, qr_placeholder) for at, n in todo]
+        images = [tuple(root / "articles" / image for item in pieces[at][n].items if item.chapter
+                        for image in item.chapter.article.images) for at, n in todo]
+        texts = workers.run([layout_job(html, book, theme, root, WITHOUT_FURNITURE, merged=True)
+                             for html, _ in made],
+                            images, "contents, sources" if laid else "layout",
+                            [len(html) // HTML_PER_PAGE for html, _ in made])
+        following = []
+        for (at, n), (_, refs), text in zip(todo, made, texts):
+            laid[at, n] = text, refs
+            if (after := next_piece(book, pieces[at][n], text, chunks[at].next)) is not None:
+                pieces[at].append(after[0])
+                cuts[at, n] = after[1]
+                following.append((at, n + 1))
+        todo = following
+    keys = [(at, n) for at in range(len(pieces)) for n in range(len(pieces[at]))]
+    return ([pieces[at][n] for at, n in keys], [laid[key][0] for key in keys],
+            [laid[key][1] for key in keys],
+            [cuts[key] if key in cuts else _kept(pieces[key[0]][key[1]], laid[key][0])
+             for key in keys])
 
 
 _ACROSS_PAGES = re.compile(r"(target-(?:counter|counters|text))\s*\(")

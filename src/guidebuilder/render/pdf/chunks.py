@@ -18,6 +18,8 @@ from markupsafe import Markup
 
 from ...model import PAGE_SIZES, Book, Chapter, Part
 from ...theme import Theme
+from .. import book_lists
+from ..book_lists import Span
 from ..context import render_template, visible_text
 from ..contract import APPENDIX_SOURCES, OWN_ID_PREFIX, PAGE_REF
 
@@ -36,6 +38,7 @@ class Item:
     part: Part | None = None
     number: int = 0  # of the part, from 1
     chapter: Chapter | None = None
+    rows: Span | None = None  # of a long appendix, the rows of this piece
 
     @property
     def anchor(self) -> str:
@@ -48,11 +51,14 @@ class Item:
 class Chunk:
     """Consecutive items of the book. `front`: the cover, title, copyright and contents pages.
     `next`: the kind of the item that opens the following chunk, laid out as an empty last
-    page so that the chunk ends as it would in the whole book (blank versos included)."""
+    page so that the chunk ends as it would in the whole book (blank versos included).
+    `contents`: of long contents, the rows of this piece (after the first piece, a chunk of
+    its own)."""
 
     items: tuple[Item, ...] = ()
     front: bool = False
     next: str | None = None
+    contents: Span | None = None
 
 
 @dataclass
@@ -130,5 +136,8 @@ def chunk_html(theme: Theme, book: Book, chunk: Chunk, digits: int,
                qr: Callable[[str], str] | None = None) -> tuple[str, PageRefs]:
     """The HTML of one chunk, through the theme's book.html, and its page-number slots."""
     refs = PageRefs(digits)
-    html = render_template(theme, "book.html", book, chunk=chunk, qr=qr, page_ref=refs)
+    rows = next((item.rows for item in chunk.items if item.kind == "appendix"), None)
+    html = render_template(theme, "book.html", book, chunk=chunk, qr=qr, page_ref=refs,
+                           contents=book_lists.contents(book, chunk.contents),
+                           sources=book_lists.sources(book, rows))
     return html, refs

@@ -95,9 +95,12 @@ def furniture_pages(group: list[ChunkPages], pages_of: dict[str, int]) -> tuple[
     previous_blank = False
     for placed in group:
         text = placed.text
-        where = [(text.anchors[item.anchor][0],
-                  FurniturePage("", "", item.kind, item.part,
-                                item.chapter if item.kind == "article" else None))
+        # (page, what it is in, whether it opens there): a piece of a long appendix after
+        # the first goes on from its first page
+        where = [(0, FurniturePage("", "", item.kind), False) if item.rows and item.rows.continued
+                 else (text.anchors[item.anchor][0],
+                       FurniturePage("", "", item.kind, item.part,
+                                     item.chapter if item.kind == "article" else None), True)
                  for item in placed.chunk.items]
         slots: dict[int, list[Ref]] = {}
         for slot, (anchor, style) in placed.refs.slots.items():
@@ -110,7 +113,7 @@ def furniture_pages(group: list[ChunkPages], pages_of: dict[str, int]) -> tuple[
         for index in range(placed.kept):
             opens = False
             while where and where[0][0] <= index:
-                opens = opens or where[0][0] == index
+                opens = opens or (where[0][0] == index and where[0][2])
                 current = where.pop(0)[1]
             if text.pages[index].blank:
                 previous_blank = True
