@@ -6,6 +6,7 @@ documents are made, so an e-book build neither waits for it nor imports WeasyPri
 from __future__ import annotations
 
 import mimetypes
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -28,11 +29,13 @@ class PendingCover:
 
     name: str
     result: Callable[[], tuple[bytes, list[Problem]]]
-    close: Callable[[], None] = lambda: None
+    close: Callable[[], object] = lambda: None
 
 
-def start_cover_image(book: Book, theme: Theme, root: Path,
-                      client: Edition | None = None) -> PendingCover:
+def start_cover_image(book: Book, theme: Theme, root: Path, client: Edition | None = None,
+                      pool: ProcessPoolExecutor | None = None) -> PendingCover:
+    """The guide's own cover, or its printed cover being drawn in `pool`'s layout processes
+    (in a layout process of its own if None)."""
     guide = book.guide
     if guide.cover is not None and client is None:
         path = guide.cover if guide.cover.is_absolute() else root / guide.cover
@@ -44,8 +47,10 @@ def start_cover_image(book: Book, theme: Theme, root: Path,
         return PendingCover(f"images/cover{path.suffix.lower()}", lambda: (image, []))
     html = render_template(theme, "cover_page.html", book, client=client)
     job = layout_job(html, book, theme, root, "", print_mode=False, identity="cover")
-    pool = layout_pool(1)
-    future = pool.submit(drawn_cover, job)
-
+    if pool is not None:
+        future = pool.submit(drawn_cover, job)
+        return PendingCover("images/cover.png", future.result, future.cancel)
+    own = layout_pool(1)
+    future = own.submit(drawn_cover, job)
     return PendingCover("images/cover.png", future.result,
-                        lambda: pool.shutdown(wait=False, cancel_futures=True))
+                        lambda: own.shutdown(wait=False, cancel_futures=True))

@@ -7,6 +7,7 @@ from typing import Iterator
 
 from .. import Rendered, Request
 from ..cover import PendingCover, start_cover_image
+from ..processes import layout_pool
 from .book import RenderedEpub, render_epub
 
 __all__ = ["render", "RenderedEpub", "render_epub"]
@@ -14,16 +15,20 @@ log = logging.getLogger("guidebuilder")
 
 
 def render(request: Request) -> Iterator[Rendered]:
-    """Each edition's e-book. The next edition's cover is started before this edition is made:
-    it is drawn in a layout process of its own meanwhile, instead of after (most of the time
-    of an edition of a short guide)."""
+    """Each edition's e-book. The covers are drawn in layout processes kept for every edition
+    (two at most: starting one, and its first layout, cost more than a cover), the next
+    edition's started before this edition is made, so that it is drawn meanwhile."""
     book, theme, root, clients = request.book, request.theme, request.root, request.clients
+    pool = layout_pool(2 if len(clients) > 1 else 1)
 
     def started(index: int) -> PendingCover | None:
-        return start_cover_image(book, theme, root, clients[index]) if index < len(clients) else None
+        if index == len(clients):
+            return None
+        return start_cover_image(book, theme, root, clients[index], pool)
 
-    following = started(0)
+    following = None
     try:
+        following = started(0)
         for index, client in enumerate(clients):
             cover, following = following, started(index + 1)
             epub = render_epub(book, theme, root, client, cover)
@@ -32,3 +37,4 @@ def render(request: Request) -> Iterator[Rendered]:
     finally:
         if following is not None:
             following.close()
+        pool.shutdown(wait=False, cancel_futures=True)
