@@ -229,6 +229,42 @@ def test_long_contents_and_sources_laid_out_in_pieces_read_as_whole(many_article
     assert link_landings(pieces) == link_landings(whole)
 
 
+OLD_TOC = """\
+<nav class="toc">
+  <h1 class="toc-title">目　录</h1>
+  <ol class="toc-parts">
+    {% for part in book.parts %}
+    <li class="toc-part">
+      <a href="#{{ part.anchor }}">{{ part.category.name }}</a>{{ page_ref(part.anchor, "toc-part") }}
+      <ol class="toc-articles">
+        {% for chapter in part.chapters %}
+        <li class="toc-article"><a href="#{{ chapter.article.anchor }}">{{ chapter.article.title }}</a>{{ page_ref(chapter.article.anchor, "toc") }}</li>
+        {% endfor %}
+      </ol>
+    </li>
+    {% endfor %}
+  </ol>
+</nav>
+"""
+
+
+def test_a_theme_whose_contents_rows_have_no_ids_gets_the_contents_whole(many_articles, tmp_path,
+                                                                          finely_cut, monkeypatch):
+    """A theme's own toc.html that lists `book.parts` itself, as themes did before the lists
+    were laid out in pieces, is laid out whole, with a warning that says so."""
+    old = many_articles / "themes/oldtoc/templates/partials/toc.html"
+    write(many_articles / "themes/oldtoc/theme.yml", "name: oldtoc\n")
+    write(old, OLD_TOC)
+    replace_in(many_articles, "guides/ceshi.yml", "page_size: A5", "page_size: A5\ntheme: oldtoc")
+    whole = built(many_articles, tmp_path / "whole", jobs=1, name="ceshi")
+    monkeypatch.setattr(long_lists, "CONTENTS_ROWS", 60)
+    pieces = built(many_articles, tmp_path / "pieces", jobs=1, name="ceshi", warnings=(
+        "guides/ceshi.yml: warning: theme 'oldtoc': row 0 of the contents has no id "
+        "gb-contents-0, so the contents and the sources appendix are each laid out whole "
+        "(slow, and memory-hungry, for a long book)",))
+    assert pages_as_read(pieces) == pages_as_read(whole)
+
+
 def line_tops(book: PdfBook) -> list[list[float]]:
     """Where the lines of text stand on every page."""
     with pdfplumber.open(book.path) as pdf:

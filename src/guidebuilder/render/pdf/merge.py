@@ -1,6 +1,7 @@
 """Chunks laid out apart, made into one PDF: their pages in order, each with its furniture
 drawn over it, one named destination per anchor, the links between chunks, one outline, and
-one embedded subset per font face."""
+one embedded subset per font face. The pages are written out a furniture group at a time
+(`book_writer`), so that the merge holds one group's documents, not the book."""
 
 from __future__ import annotations
 
@@ -19,7 +20,6 @@ from ..contract import OWN_ID_PREFIX
 from .book_writer import Anchor, Bookmark, BookWriter, point
 from .furniture import ChunkPages
 from ..layout_job import Box, LaidOut
-
 
 
 @dataclass(frozen=True)
