@@ -3,9 +3,9 @@
 Both lists grow with the book: laid out whole, each would be one WeasyPrint document of
 hundreds of pages (at 10,000 articles, over a gigabyte each, and slower per page the longer
 they get). So a list longer than a piece is laid out a piece at a time, each piece where the
-last left off: the piece's last page (and the page before it, when the next piece would
-otherwise start on a left-hand page) is dropped, and the next piece starts with the first row
-that was on it, at the top of a page, as in the book laid out whole. The pieces of one list
+last left off: the piece's last pages are dropped (from one that a row opens at its top, on
+the side the piece began, so the next piece starts on that side) and the next piece starts
+with that row, at the top of a page, as in the book laid out whole. The pieces of one list
 are laid out one after another; the rest of the book beside the first of them.
 """
 
