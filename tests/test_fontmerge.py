@@ -182,6 +182,20 @@ def test_chunks_with_placeholder_fonts_merge_into_the_same_file(chunks, placehol
     assert concatenate(placeholder_chunks, merge=True) == merged
 
 
+def test_a_face_with_a_glyph_it_lacks_is_subset_as_weasyprint_does(expect_logs):
+    """WeasyPrint writes such a face itself (with an outline for the missing glyph): it gets
+    no placeholder, and its font file is read whole for that, as without placeholders."""
+    html = (f"<html lang='zh-CN'><head><style>{STYLE}</style></head>"
+            "<body><p>借款合同\ue000还款规则</p></body></html>")
+    plain = weasyprint.HTML(string=html).write_pdf()
+    with placeholder_fonts(True):
+        placed = weasyprint.HTML(string=html).write_pdf()
+    assert placed == plain
+    with placeholder_fonts(True):
+        other = weasyprint.HTML(string=html.replace("\ue000", "")).write_pdf()
+    assert len(plain) > 2 * len(other)  # a real subset of the face, not a placeholder
+
+
 def test_a_placeholder_font_that_cannot_be_merged_is_an_error(placeholder_chunks, monkeypatch):
     monkeypatch.setattr(fontmerge, "_original", lambda postscript_name, version: None)
     with pytest.raises(GuideError, match="is not installed here"):

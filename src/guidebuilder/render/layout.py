@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
 import weasyprint
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from ..errors import Problem
@@ -165,6 +166,15 @@ _NO_ANCHOR = re.compile(r"^No anchor #(.*) for internal URI reference$")
 _AT_LINE = re.compile(r" at (\d+):\d+\b")
 
 
+@functools.lru_cache(maxsize=8)
+def _font_config(stylesheets: tuple[Path, ...]) -> FontConfiguration:
+    """One font configuration for every document this process lays out with the same theme.
+    WeasyPrint makes a new one for each document otherwise, and with it loads every face of
+    the CJK fonts again and forgets what it had measured of them (a twentieth of the layout
+    of a 50-article book's chunks). The fonts are those installed when the process started."""
+    return FontConfiguration()
+
+
 def weasyprint_warning(message: str, stylesheet: Path | None = None) -> Problem:
     """One of WeasyPrint's messages as a warning: a stylesheet's names that file, and the line
     WeasyPrint gives; any other has no file (the build names the guide)."""
@@ -194,7 +204,8 @@ def lay_out(job: LayoutJob, fetcher: ProjectFetcher | None = None) -> LaidOut:
     with captured_weasyprint_log() as messages, _no_cycle_collection():
         css.append(weasyprint.CSS(string=job.extra_css, url_fetcher=fetcher))
         document = weasyprint.HTML(string=with_qr_codes(job.html), base_url=job.base_url,
-                                   url_fetcher=fetcher).render(stylesheets=css)
+                                   url_fetcher=fetcher).render(
+            stylesheets=css, font_config=_font_config(job.stylesheets))
         output = io.BytesIO()
         identifier = hashlib.sha256(job.identity.encode()).hexdigest()[:32]
         with placeholder_fonts(job.merged):
