@@ -54,8 +54,8 @@ def _copied(font) -> None:
         font.file_content = font.file_content[:]
 
 
-def _font_init(font, *args) -> None:
-    _FONT_INIT(font, *args)
+def _font_init(font, *args, **kwargs) -> None:
+    _FONT_INIT(font, *args, **kwargs)
     if _kept_whole(font):
         _copied(font)
 
