@@ -327,6 +327,23 @@ def test_a_tpure_capture_is_told_by_its_footer_and_its_day_count_left_out(tmp_pa
     assert "\ndate: 2026-11-26\n" in result.path.read_text(encoding="utf-8")
 
 
+def test_a_body_a_theme_wraps_in_a_list_tag_is_read_whole(tmp_path):
+    """Some Z-BlogPHP themes print the article inside <ul class="infos">, with no <li>."""
+    html = ("<html><head><meta charset='utf-8'><meta name='generator' content='Z-BlogPHP 1.7.3'>"
+            "<title>借条丢了怎么办 - 明衡律师事务所</title></head><body>"
+            "<div class='place'>当前位置:首页 > 金融债务 > 正文</div>"
+            "<div class='panel-body'><h2 class='c_titile'>借条丢了怎么办</h2>"
+            "<p class='box_c'><span class='d_time'>发布时间：2026-01-26</span></p>"
+            "<ul class='infos'><p>借条丢失以后,可以用转账记录证明借款。</p><h3>一、证据</h3>"
+            "<ol><li>银行流水;</li><li>聊天记录.</li></ol></ul>"
+            "<div class='keybq'><p><span>关键字</span>：<a href='/tags-1.html'>借条</a></p></div>"
+            "</div></body></html>")
+    result = read(html, tmp_path)
+    assert result.outcome == "new", [str(p) for p in result.problems]
+    body = body_of(without_hash(result.path))
+    assert body.startswith("\n借条丢失以后,可以用转账记录证明借款。\n\n## 一、证据\n\n1. 银行流水;\n"), body
+
+
 def test_a_byline_without_a_class_is_found_under_the_title(tmp_path):
     html = ("<html><head><meta charset='utf-8'><title>借条丢了怎么办 - 明衡律师事务所</title></head><body>"
             "<div class='place'>当前位置:首页 > 金融债务 > 正文</div><div class='main'>"

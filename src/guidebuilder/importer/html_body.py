@@ -84,7 +84,10 @@ class BodyReader:
                     out.append(Line(flat(plain), child.sourceline, flat(markdown), HEADINGS[child.name]))
             elif child.name in ("ul", "ol"):
                 flush()
-                self._list(child, out)
+                if child.find("li", recursive=False) is None:
+                    self.walk(child, out)  # a theme's list tag around the body, not a list
+                else:
+                    self._list(child, out)
             elif child.name == "table":
                 flush()
                 if _is_layout_table(child):
