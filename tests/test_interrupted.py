@@ -14,7 +14,8 @@ BUILD = [sys.executable, "-m", "guidebuilder", "build", "--format", "all"]
 
 def _outputs(folder):
     """Every file but the manifests, which carry the build time."""
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.suffix != ".json"}
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())
+            if p.suffix != ".json" and not p.is_dir()}
 
 
 def test_a_build_killed_at_any_point_leaves_the_previous_outputs(tiny_project, tmp_path):
@@ -40,18 +41,23 @@ def test_a_build_killed_at_any_point_leaves_the_previous_outputs(tiny_project, t
     assert _outputs(out) == after  # and no temporary file of a killed build is left
     assert sorted(p.name for p in out.iterdir() if p.suffix == ".json") == \
         ["ceshi.epub.json", "ceshi.pdf.json"]
+    assert not [p for p in out.iterdir() if p.is_dir()]  # nor its scratch folder
 
 
-def test_a_killed_builds_temporary_file_is_removed_but_a_live_ones_is_kept(tiny_project):
+def test_a_killed_builds_temporary_files_are_removed_but_a_live_ones_are_kept(tiny_project):
     out = tiny_project / "build"
     out.mkdir()
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
                           capture_output=True, text=True).stdout.strip()
     (out / f".ceshi.pdf.{dead}.x1y2.part").write_bytes(b"%PDF-half")
+    (out / f".guidebuilder.{dead}.k3j4.scratch" / "chunks").mkdir(parents=True)
     live = out / f".ceshi.pdf.{os.getpid()}.a1b2.part"
     live.write_bytes(b"%PDF-in-progress")
+    live_scratch = out / f".guidebuilder.{os.getpid()}.m5n6.scratch"
+    live_scratch.mkdir()
     assert run_cli("build", cwd=tiny_project).returncode == 0
-    assert sorted(p.name for p in out.iterdir()) == [live.name, "ceshi.pdf", "ceshi.pdf.json"]
+    assert sorted(p.name for p in out.iterdir()) == \
+        [live.name, live_scratch.name, "ceshi.pdf", "ceshi.pdf.json"]
 
 
 def test_two_builds_at_once_do_not_corrupt_each_other(tiny_project, tmp_path):

@@ -12,7 +12,7 @@ from pathlib import Path
 from .assemble import assemble, check_related
 from .config import add_client_editions, guide_paths, read_guide
 from .errors import GuideError, Problem, Problems
-from .files import StagedFiles
+from .files import StagedFiles, scratch_folder
 from .images import content_problem
 from .manifest import manifest
 from .proof import proof_book
@@ -203,10 +203,10 @@ def build(root: Path, names: list[str], formats: list[str], out: Path,
     if strict and warnings:
         raise GuideError([Problem(p.message, p.path, p.line) for p in warnings])
     outputs = []
-    with StagedFiles() as staged:
+    with scratch_folder(out) as scratch, StagedFiles() as staged:
         for plan in plans:
             book = plan.book
-            request = Request(book, plan.theme, plan.clients, root, jobs,
+            request = Request(book, plan.theme, plan.clients, root, scratch, jobs,
                               cache_folder(root) if cache else None, cluster)
             for fmt in formats:
                 for rendered in renderer(fmt)(request):

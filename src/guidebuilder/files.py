@@ -6,8 +6,11 @@ from __future__ import annotations
 import fcntl
 import glob
 import os
+import shutil
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 from .errors import GuideError
 
@@ -42,15 +45,20 @@ def _file_mode() -> int:
     return 0o666 & ~umask
 
 
-def synced_temporary(path: Path, data: bytes) -> Path:
-    """`data` in a new temporary file beside `path`, synced to disk, with the mode a plain
-    open() would give: ready to be renamed into place. Removed again if writing fails."""
+def synced_temporary(path: Path, data: bytes | Path) -> Path:
+    """`data` (or the file it names) in a new temporary file beside `path`, synced to disk,
+    with the mode a plain open() would give: ready to be renamed into place. Removed again if
+    writing fails."""
     fd, name = tempfile.mkstemp(dir=path.parent, suffix=".part",
                                 prefix=_temporary_prefix(path, os.getpid()))
     temporary = Path(name)
     try:
         with os.fdopen(fd, "wb") as stream:
-            stream.write(data)
+            if isinstance(data, Path):
+                with open(data, "rb") as source:
+                    shutil.copyfileobj(source, stream, COPY_BUFFER)
+            else:
+                stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temporary, _file_mode())
@@ -58,6 +66,9 @@ def synced_temporary(path: Path, data: bytes) -> Path:
         temporary.unlink(missing_ok=True)
         raise
     return temporary
+
+
+COPY_BUFFER = 1 << 20
 
 
 def replace_synced(path: Path, data: bytes) -> None:
@@ -92,7 +103,8 @@ class StagedFiles:
             temporary.unlink(missing_ok=True)
         self._staged.clear()
 
-    def stage(self, path: Path, data: bytes) -> None:
+    def stage(self, path: Path, data: bytes | Path) -> None:
+        """`data`, or a copy of the file it names, to be put at `path` by `commit()`."""
         _check_replaceable(path)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -165,6 +177,44 @@ def _keep_previous(path: Path) -> Path | None:
     except OSError:
         return None
     return backup
+
+
+_SCRATCH_SUFFIX = ".scratch"
+
+
+@contextmanager
+def scratch_folder(parent: Path) -> Iterator[Path]:
+    """A new folder in `parent` for a build's large intermediate files (laid-out chunks, the
+    book before it is staged), removed at the end of the block. On the outputs' disk, not in
+    the system's temporary folder, which may be memory (tmpfs). One that a killed build left
+    is removed by the next; `parent`, if the block made it, is removed again if left empty."""
+    made = not parent.exists()
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        for stale in parent.glob(f".guidebuilder.*{_SCRATCH_SUFFIX}"):
+            pid = stale.name.split(".")[2]
+            if pid.isdigit() and not _alive(int(pid)):
+                shutil.rmtree(stale, ignore_errors=True)
+        folder = Path(tempfile.mkdtemp(dir=parent, prefix=f".guidebuilder.{os.getpid()}.",
+                                       suffix=_SCRATCH_SUFFIX))
+    except OSError as exc:
+        raise GuideError(f"cannot write into {parent}: {exc.strerror}") from None
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        if made:
+            try:
+                parent.rmdir()
+            except OSError:
+                pass  # not empty: the outputs are there
+
+
+def scratch_file(folder: Path, suffix: str) -> Path:
+    """A new empty file in a scratch folder."""
+    fd, name = tempfile.mkstemp(dir=folder, suffix=suffix)
+    os.close(fd)
+    return Path(name)
 
 
 def write_atomically(path: Path, data: bytes) -> None:

@@ -20,7 +20,14 @@ def build_time() -> str:
     return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def manifest(book: Book, output: Path, data: bytes, root: Path,
+def _sha256(data: bytes | Path) -> str:
+    if isinstance(data, bytes):
+        return hashlib.sha256(data).hexdigest()
+    with open(data, "rb") as stream:
+        return hashlib.file_digest(stream, "sha256").hexdigest()
+
+
+def manifest(book: Book, output: Path, data: bytes | Path, root: Path,
              edition: Edition | None = None) -> bytes:
     guide = book.guide
     record = {
@@ -33,8 +40,8 @@ def manifest(book: Book, output: Path, data: bytes, root: Path,
         },
         "format": output.suffix.lstrip("."),
         "file": output.name,
-        "sha256": hashlib.sha256(data).hexdigest(),
-        "bytes": len(data),
+        "sha256": _sha256(data),
+        "bytes": len(data) if isinstance(data, bytes) else data.stat().st_size,
         "built_at": build_time(),
         "generator": f"guidebuilder {__version__}",
         "articles": [

@@ -1,8 +1,9 @@
 """One renderer per output format, each a subpackage of this one (`pdf`, `epub`).
 
 A renderer is the subpackage's `render(request)`: it turns one assembled guide into one output
-per edition asked for, in memory, and yields them as `Rendered`. Nothing is written to disk
-here; `build` stages and commits the bytes. To add a format, add a subpackage with `render`:
+per edition asked for and yields them as `Rendered`: in memory, or as a file in the request's
+scratch folder when it is as large as a book's PDF can be. No output is put in place here;
+`build` stages and commits them. To add a format, add a subpackage with `render`:
 every subpackage of this package is an output format, named by its folder."""
 
 from __future__ import annotations
@@ -28,14 +29,15 @@ them, so a build of one format does not load the other's libraries."""
 @dataclass(frozen=True)
 class Request:
     """One guide to render: its book and theme, the editions to make (None is the firm's own),
-    and how: the project folder, the cores to use, the folder where a renderer keeps what it
-    may reuse in the next build (None: reuse nothing), and the Dask scheduler to lay out on
-    (None: this machine)."""
+    and how: the project folder, a folder for large intermediate files (removed after the
+    build), the cores to use, the folder where a renderer keeps what it may reuse in the next
+    build (None: reuse nothing), and the Dask scheduler to lay out on (None: this machine)."""
 
     book: Book
     theme: Theme
     clients: tuple[Edition | None, ...]
     root: Path
+    scratch: Path
     jobs: int = 1
     cache_folder: Path | None = None
     cluster: str | None = None
@@ -43,11 +45,12 @@ class Request:
 
 @dataclass(frozen=True)
 class Rendered:
-    """One output: the edition it is for, its bytes, and the renderer's warnings (a warning
-    without a file is the guide's: `build` names it)."""
+    """One output: the edition it is for, its bytes (or the file in the scratch folder that
+    holds them), and the renderer's warnings (a warning without a file is the guide's: `build`
+    names it)."""
 
     client: Edition | None
-    data: bytes
+    data: bytes | Path
     warnings: list[Problem]
 
 

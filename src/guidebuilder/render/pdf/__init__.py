@@ -19,14 +19,15 @@ def render(request: Request) -> Iterator[Rendered]:
 
     book, theme, root = request.book, request.theme, request.root
     cache = LayoutCache(request.cache_folder) if request.cache_folder else None
-    base = render_pdf(book, theme, root, request.jobs, cache, request.cluster)
+    base = render_pdf(book, theme, root, request.scratch, request.jobs, cache, request.cluster)
     if cache:
         cache.prune()
     log.info("%s: %d pages", book.guide.name, base.pages)
     for client in request.clients:
         if client is None:
-            yield Rendered(None, base.data, base.warnings)
+            yield Rendered(None, base.file, base.warnings)
         else:
-            edition = render_edition_pdf(base, book, theme, root, client)
+            edition = render_edition_pdf(base, book, theme, root, client, request.scratch)
             shared = [] if None in request.clients else base.warnings  # else said with the firm's
-            yield Rendered(client, edition.data, shared + edition.warnings)
+            yield Rendered(client, edition.file, shared + edition.warnings)
+            edition.file.unlink()

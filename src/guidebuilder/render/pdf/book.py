@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ...errors import GuideError, Problem
+from ...files import scratch_file
 from ...model import Book
 from ...theme import Theme
 from ..contract import CHUNK_END, COPYRIGHT_PAGE
@@ -44,7 +45,7 @@ again) in books shorter than this; in longer ones, a digit's space is cheaper th
 
 @dataclass(frozen=True)
 class RenderedPdf:
-    data: bytes
+    file: Path  # in the build's scratch folder
     pages: int
     front_pages: int  # the cover and title page, which a client edition replaces
     warnings: list[Problem]
@@ -56,11 +57,12 @@ def for_print(book: Book) -> Book:
     return book.with_bodies(footnotes_at_calls)
 
 
-def render_pdf(book: Book, theme: Theme, root: Path, jobs: int = 1,
+def render_pdf(book: Book, theme: Theme, root: Path, scratch: Path, jobs: int = 1,
                cache: LayoutCache | None = None, cluster: str | None = None) -> RenderedPdf:
-    """The PDF in memory, with its warnings. Nothing is written here but the cache."""
+    """The PDF, written in the `scratch` folder, with its warnings. Nothing else is written
+    but the cache."""
     book = for_print(book)
-    with Workers(jobs, cache, cluster) as workers:
+    with Workers(jobs, cache, cluster, scratch) as workers:
         chunks = plan_chunks(book)
         if one_piece := _refers_across_pages(print_stylesheets(book, theme)):
             chunks = [whole_book(book)]
@@ -69,7 +71,8 @@ def render_pdf(book: Book, theme: Theme, root: Path, jobs: int = 1,
         whole_lists = None
         while True:
             try:
-                result = _render_chunks(book, theme, root, chunks, digits, exact, workers, split)
+                result = _render_chunks(book, theme, root, scratch, chunks, digits, exact,
+                                        workers, split)
             except RowsNotMarked as why:
                 split = False
                 whole_lists = Problem(f"theme '{theme.name}': {why}, so the contents and "
@@ -92,8 +95,8 @@ def render_pdf(book: Book, theme: Theme, root: Path, jobs: int = 1,
             digits = result
 
 
-def _render_chunks(book: Book, theme: Theme, root: Path, chunks: list[Chunk], digits: int,
-                   exact: bool, workers: Workers, split: bool) -> RenderedPdf | int:
+def _render_chunks(book: Book, theme: Theme, root: Path, scratch: Path, chunks: list[Chunk],
+                   digits: int, exact: bool, workers: Workers, split: bool) -> RenderedPdf | int:
     """The book, or the number of digits its page numbers need when the slots laid out for
     them were too narrow (or, if `exact` and the book is short, wider than needed). With
     `split`, a long contents or sources appendix is laid out in pieces (`long_lists`)."""
@@ -123,8 +126,9 @@ def _render_chunks(book: Book, theme: Theme, root: Path, chunks: list[Chunk], di
     workers.close()  # before the merge, the most memory-hungry step of this process
     for group, over, lead in zip(groups, furniture, leads):
         check_furniture(theme, group, over, lead)
+    file = scratch_file(scratch, ".pdf")
     merged = merge(placed, [Furniture(over, group[0].first, lead, sum(c.kept for c in group))
-                            for group, over, lead in zip(groups, furniture, leads)])
+                            for group, over, lead in zip(groups, furniture, leads)], file)
     warnings = [w for laid_out in (*texts, *furniture) for w in laid_out.warnings]
     warnings += [Problem(f"WeasyPrint: No anchor #{name} for internal URI reference", warning=True)
                  for name in merged.missing_anchors]
@@ -132,7 +136,7 @@ def _render_chunks(book: Book, theme: Theme, root: Path, chunks: list[Chunk], di
     front = pages_of.get(COPYRIGHT_PAGE, 1) - 1
     laid_out = [page for placed_chunk in placed for page in placed_chunk.text.pages[:placed_chunk.kept]]
     bare = tuple(i for i, page in enumerate(laid_out) if page.blank or page.name == "cover")
-    return RenderedPdf(merged.pdf, total, front, list(dict.fromkeys(warnings)), bare)
+    return RenderedPdf(file, total, front, list(dict.fromkeys(warnings)), bare)
 
 
 def _lay_out(book: Book, theme: Theme, root: Path, chunks: list[Chunk], digits: int,

@@ -14,12 +14,14 @@ import io
 import math
 import re
 import unicodedata
+from pathlib import Path
 
 import pikepdf
 from PIL import Image, ImageDraw, ImageFont
 
 from ... import fonts
 from ...errors import GuideError
+from ...files import scratch_file
 from ...model import PAGE_SIZES, Book, Edition
 from ...theme import Theme
 from ..context import render_template, visible_text
@@ -69,7 +71,9 @@ def watermark_png(text: str, page_size: str, theme: Theme) -> bytes:
     return output.getvalue()
 
 
-def render_edition_pdf(base: RenderedPdf, book: Book, theme: Theme, root, client: Edition) -> RenderedPdf:
+def render_edition_pdf(base: RenderedPdf, book: Book, theme: Theme, root: Path, client: Edition,
+                       scratch: Path) -> RenderedPdf:
+    """The client's edition, written in the `scratch` folder."""
     guide = book.guide
     image = None
     if client.watermark:
@@ -87,9 +91,10 @@ def render_edition_pdf(base: RenderedPdf, book: Book, theme: Theme, root, client
                          f"pages; it must make the {base.front_pages} front pages of the book "
                          "and one overlay page")
     everywhere = theme.options.get("edition_overlay_everywhere", False) is True
-    data = _compose(base.data, pages.pdf, base.front_pages, client,
-                    () if everywhere else base.bare_pages)
-    return RenderedPdf(data, base.pages, base.front_pages, list(pages.warnings), base.bare_pages)
+    file = scratch_file(scratch, ".pdf")
+    _compose(base.file, pages.pdf, base.front_pages, client,
+             () if everywhere else base.bare_pages, file)
+    return RenderedPdf(file, base.pages, base.front_pages, list(pages.warnings), base.bare_pages)
 
 
 OVERLAY = pikepdf.Name("/GuidebuilderOverlay")
@@ -114,9 +119,9 @@ def _stamp(pdf: pikepdf.Pdf, form: pikepdf.Object, bare: tuple[int, ...]) -> Non
                      OVERLAY)
 
 
-def _compose(base: bytes, edition_pages: bytes, front_pages: int, client: Edition,
-             bare: tuple[int, ...]) -> bytes:
-    with pikepdf.open(io.BytesIO(base)) as pdf, pikepdf.open(io.BytesIO(edition_pages)) as new:
+def _compose(base: Path, edition_pages: bytes, front_pages: int, client: Edition,
+             bare: tuple[int, ...], file: Path) -> None:
+    with pikepdf.open(base) as pdf, pikepdf.open(io.BytesIO(edition_pages)) as new:
         for index in range(front_pages):
             pdf.pages[index] = new.pages[index]
         _stamp(pdf, pdf.copy_foreign(new.pages[front_pages].as_form_xobject()), bare)
@@ -124,7 +129,5 @@ def _compose(base: bytes, edition_pages: bytes, front_pages: int, client: Editio
         pdf.docinfo["/GuidebuilderEditionID"] = client.edition_id
         if client.lawyer:
             pdf.docinfo["/GuidebuilderLawyer"] = client.lawyer
-        output = io.BytesIO()
-        pdf.save(output, deterministic_id=True, compress_streams=True,
+        pdf.save(file, deterministic_id=True, compress_streams=True,
                  object_stream_mode=pikepdf.ObjectStreamMode.generate)
-        return output.getvalue()

@@ -10,6 +10,7 @@ import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
@@ -35,7 +36,6 @@ class Furniture:
 
 @dataclass(frozen=True)
 class Merged:
-    pdf: bytes
     missing_anchors: tuple[str, ...]  # link targets that are nowhere in the book
     warnings: tuple[Problem, ...] = ()
 
@@ -50,10 +50,14 @@ def book_anchors(placed: list[ChunkPages]) -> dict[str, tuple[int, Box, float]]:
     return anchors
 
 
-def merge(placed: list[ChunkPages], furniture: list[Furniture]) -> Merged:
-    """The book, written one furniture group of pages at a time: only that group's chunks are
-    open at once, so the memory it takes does not grow with the book."""
-    out = io.BytesIO()
+def merge(placed: list[ChunkPages], furniture: list[Furniture], file: Path) -> Merged:
+    """The book, written into `file` one furniture group of pages at a time: only that group's
+    chunks are open at once, and the book is never held in memory whole."""
+    with open(file, "wb") as out:
+        return _merge_into(out, placed, furniture)
+
+
+def _merge_into(out: BinaryIO, placed: list[ChunkPages], furniture: list[Furniture]) -> Merged:
     book = BookWriter(out)
     anchors = book_anchors(placed)
     slots = _slots(placed)
@@ -69,7 +73,7 @@ def merge(placed: list[ChunkPages], furniture: list[Furniture]) -> Merged:
         {name: Anchor(page, *point(x1, y1, height))
          for name, (page, (x1, y1, _, _), height) in anchors.items()},
         _bookmarks(placed))
-    return Merged(out.getvalue(), tuple(missing), font_warnings)
+    return Merged(tuple(missing), font_warnings)
 
 
 def _merge_group(book: BookWriter, chunks: list[ChunkPages], group: Furniture,

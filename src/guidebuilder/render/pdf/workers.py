@@ -28,16 +28,18 @@ class Workers:
     The PDFs laid out are kept in files, for as long as the block lasts, not in memory: a
     book's chunks together are as large as the book."""
 
-    def __init__(self, jobs: int, cache: LayoutCache | None, cluster: str | None = None) -> None:
+    def __init__(self, jobs: int, cache: LayoutCache | None, cluster: str | None = None,
+                 scratch: Path | None = None) -> None:
         self.jobs = max(1, jobs)
         self.cache = cache
         self.cluster = cluster
+        self.scratch = scratch  # where the block's folder is made (None: the system's)
         self._pool: ProcessPoolExecutor | None = None
         self._client = None
         self._folder: tempfile.TemporaryDirectory | None = None
 
     def __enter__(self) -> Workers:
-        self._folder = tempfile.TemporaryDirectory(prefix="guidebuilder-chunks-")
+        self._folder = tempfile.TemporaryDirectory(prefix="guidebuilder-chunks-", dir=self.scratch)
         return self
 
     def __exit__(self, *exc) -> None:
