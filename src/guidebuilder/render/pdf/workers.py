@@ -14,7 +14,7 @@ from typing import Iterator
 from tqdm import tqdm
 
 from .layout_cache import LayoutCache
-from ..layout_job import LaidOut, LayoutJob
+from ..layout_job import LaidOut, LayoutJob, SharedValues
 from ..processes import forkserver_started, layout_pool
 
 PARALLEL_FROM = 150
@@ -37,6 +37,7 @@ class Workers:
         self._pool: ProcessPoolExecutor | None = None
         self._client = None
         self._folder: tempfile.TemporaryDirectory | None = None
+        self._shared = SharedValues()
 
     def __enter__(self) -> Workers:
         self._folder = tempfile.TemporaryDirectory(prefix="guidebuilder-chunks-", dir=self.scratch)
@@ -101,7 +102,9 @@ class Workers:
         return results  # type: ignore[return-value]
 
     def _on_disk(self, key: str, laid_out: LaidOut) -> LaidOut:
-        """The same layout with its PDF in this block's folder (in memory outside a block)."""
+        """The same layout with its PDF in this block's folder (in memory outside a block),
+        sharing its equal values with the others' (`SharedValues`)."""
+        laid_out = self._shared(laid_out)
         if self._folder is None:
             return laid_out
         path = Path(self._folder.name) / f"{key}.pdf"
