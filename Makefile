@@ -46,6 +46,9 @@ $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test,cluster]'
+	@# bytecode once, as pip writes it for any other package: where PYTHONDONTWRITEBYTECODE
+	@# is set, every process of a build would compile guidebuilder from its source again
+	$(BIN)/python -m compileall -q src
 	touch $@
 
 pdf: $(VENV)/.installed
