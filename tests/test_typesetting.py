@@ -71,6 +71,9 @@ def body_of(path: Path, size: str) -> tuple[list[t.Line], list[t.Line], float, f
     ("文件名是合同.pdf", "文件名是合同.pdf"),
     ("他说: “好” 。", "他说：“好”。"),
     ('以"系统原因"为由, 他说"OK"', "以“系统原因”为由，他说\"OK\""),
+    ('按"全额到期".下一句', "按“全额到期”。下一句"),
+    ("请拨打（0000）. 参见《民法典》.", "请拨打（0000）。参见《民法典》。"),
+    ("“全额到期”.Then (beta).", "“全额到期”.Then (beta)."),
 ])
 def test_punctuation_in_chinese_context_is_full_width(text, expected):
     assert normalize_text(text) == expected

@@ -35,7 +35,8 @@ if TYPE_CHECKING:
 
 HAN = (r"\u2e80-\u2fdf\u3005-\u3007\u3021-\u3029\u3038-\u303b\u3400-\u4dbf\u4e00-\u9fff"
        r"\uf900-\ufaff\U00020000-\U0003ffff")
-STOPS_AND_CLOSING = "，。、：；！？”’）》〉」』】〕〗〙"
+CLOSING = "”’）》〉」』】〕〗〙"
+STOPS_AND_CLOSING = "，。、：；！？" + CLOSING
 """Marks set in the left half of their square (GB/T 15834 positions): the blank is after."""
 OPENING = "“‘（《〈「『【〔〖〘"
 """Marks set in the right half: the blank is before."""
@@ -110,7 +111,8 @@ def _full_width(text: str, i: int) -> str:
     before = text[i - 1] if i else ""
     after = text[i + 1] if i + 1 < len(text) else ""
     if char == ".":
-        if _is_han(before) and (not after or after.isspace() or _is_chinese(after)):
+        ends_chinese = _is_han(before) or before in CLOSING  # `“全额到期”.`
+        if ends_chinese and (not after or after.isspace() or _is_chinese(after)):
             return "。"
         return char
     between_digits = before.isdigit() and after.isdigit()
