@@ -45,6 +45,9 @@ def _file_mode() -> int:
     return 0o666 & ~umask
 
 
+COPY_BUFFER = 1 << 20
+
+
 def synced_temporary(path: Path, data: bytes | Path) -> Path:
     """`data` (or the file it names) in a new temporary file beside `path`, synced to disk,
     with the mode a plain open() would give: ready to be renamed into place. Removed again if
@@ -66,9 +69,6 @@ def synced_temporary(path: Path, data: bytes | Path) -> Path:
         temporary.unlink(missing_ok=True)
         raise
     return temporary
-
-
-COPY_BUFFER = 1 << 20
 
 
 def replace_synced(path: Path, data: bytes) -> None:

@@ -5,11 +5,11 @@ or only prepares jobs for other processes does not pay for it; `layout` runs the
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import os
 import stat
-import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
