@@ -160,7 +160,7 @@ def test_a_packed_job_serves_only_what_was_packed(tmp_path):
     write(articles / "not-shown.png", "a file the job does not show")
     secret = write(tmp_path / "secret.css", "p { color: red }")
     sheet = write(theme / "css/print.css", "p { color: black }")
-    job = LayoutJob("<p>x</p>", (sheet,), "", articles.as_uri() + "/", (articles, theme), "t")
+    job = LayoutJob.of("<p>x</p>", (sheet,), "", articles.as_uri() + "/", (articles, theme), "t")
     fetcher = cluster.PackedFetcher(cluster.pack(job, (shown,)))
     served = fetcher.fetch((articles / "x/../shown.svg").as_uri())
     assert served.url == shown.resolve().as_uri()

@@ -206,7 +206,7 @@ def test_page_styles_shared_by_kind_give_the_pdf_weasyprint_gives(tmp_path, monk
     count pages and carry strings; with `:nth()`, every page is styled on its own."""
     sheet = tmp_path / "kinds.css"
     sheet.write_text(PAGE_KINDS + extra, encoding="utf-8")
-    job = LayoutJob(_page_kinds_html(), (sheet,), "", tmp_path.as_uri() + "/", (tmp_path,), "k")
+    job = LayoutJob.of(_page_kinds_html(), (sheet,), "", tmp_path.as_uri() + "/", (tmp_path,), "k")
     shared = layout.lay_out(job)
     monkeypatch.setattr(page_styles, "install", lambda: None)
     monkeypatch.setattr(page_layout, "set_page_type_computed_styles",
@@ -223,7 +223,7 @@ def test_layout_pauses_the_cycle_collector_and_gives_it_back(tmp_path, monkeypat
     """While WeasyPrint lays out and writes, the collector is off; after, as it was."""
     sheet = tmp_path / "plain.css"
     sheet.write_text("@page { size: A6 }", encoding="utf-8")
-    job = LayoutJob("<p>文</p>", (sheet,), "", tmp_path.as_uri() + "/", (tmp_path,), "g")
+    job = LayoutJob.of("<p>文</p>", (sheet,), "", tmp_path.as_uri() + "/", (tmp_path,), "g")
     collecting = []
 
     def watching(original):

@@ -24,7 +24,7 @@ def print_stylesheets(book: Book, theme: Theme, print_mode: bool | None = None) 
 def layout_job(html: str, book: Book, theme: Theme, root: Path, extra_css: str,
                print_mode: bool | None = None, identity: str = "guidebuilder",
                merged: bool = False) -> LayoutJob:
-    return LayoutJob(breakable_urls(html), print_stylesheets(book, theme, print_mode),
+    return LayoutJob.of(breakable_urls(html), print_stylesheets(book, theme, print_mode),
                      f"@page {{ size: {book.guide.page_size}; }}\n{extra_css}",
                      (root / "articles").as_uri() + "/",
                      (root / "articles", *theme.folders), identity, merged)

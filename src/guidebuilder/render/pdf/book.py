@@ -150,15 +150,17 @@ def _lay_out(book: Book, theme: Theme, root: Path, chunks: list[Chunk], digits: 
     cuts: dict[tuple[int, int], int] = {}
     todo = [(at, 0) for at in range(len(chunks))]
     while todo:
-        made = [chunk_html(theme, book, pieces[at][n], digits, qr_placeholder) for at, n in todo]
+        jobs, slots, pages = [], [], []
+        for at, n in todo:  # each chunk's HTML kept only in its job, compressed
+            html, refs = chunk_html(theme, book, pieces[at][n], digits, qr_placeholder)
+            jobs.append(layout_job(html, book, theme, root, WITHOUT_FURNITURE, merged=True))
+            slots.append(refs)
+            pages.append(len(html) // HTML_PER_PAGE)
         images = [tuple(root / "articles" / image for item in pieces[at][n].items if item.chapter
                         for image in item.chapter.article.images) for at, n in todo]
-        texts = workers.run([layout_job(html, book, theme, root, WITHOUT_FURNITURE, merged=True)
-                             for html, _ in made],
-                            images, "contents, sources" if laid else "layout",
-                            [len(html) // HTML_PER_PAGE for html, _ in made])
+        texts = workers.run(jobs, images, "contents, sources" if laid else "layout", pages)
         following = []
-        for (at, n), (_, refs), text in zip(todo, made, texts):
+        for (at, n), refs, text in zip(todo, slots, texts):
             laid[at, n] = text, refs
             if (after := next_piece(book, pieces[at][n], text, chunks[at].next)) is not None:
                 pieces[at].append(after[0])
