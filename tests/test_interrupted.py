@@ -7,7 +7,10 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from conftest import run_cli
+from guidebuilder.files import scratch_folder
 
 BUILD = [sys.executable, "-m", "guidebuilder", "build", "--format", "all"]
 
@@ -69,3 +72,12 @@ def test_two_builds_at_once_do_not_corrupt_each_other(tiny_project, tmp_path):
     for process in processes:
         assert process.wait(timeout=300) == 0, process.stderr.read()
     assert _outputs(tiny_project / "build") == expected
+
+
+def test_a_build_that_fails_leaves_no_folder_it_made(tmp_path):
+    out = tmp_path / "guides" / "build"
+    with pytest.raises(RuntimeError), scratch_folder(out) as scratch:
+        (scratch / "book.pdf").write_bytes(b"%PDF-half")
+        assert scratch.parent == out and scratch.name.endswith(".scratch")
+        raise RuntimeError("a layout failed")
+    assert list(tmp_path.iterdir()) == []

@@ -187,8 +187,9 @@ def scratch_folder(parent: Path) -> Iterator[Path]:
     """A new folder in `parent` for a build's large intermediate files (laid-out chunks, the
     book before it is staged), removed at the end of the block. On the outputs' disk, not in
     the system's temporary folder, which may be memory (tmpfs). One that a killed build left
-    is removed by the next; `parent`, if the block made it, is removed again if left empty."""
-    made = not parent.exists()
+    is removed by the next; the folders the block made for `parent` are removed again if
+    left empty."""
+    made = [folder for folder in (parent, *parent.parents) if not folder.exists()]
     try:
         parent.mkdir(parents=True, exist_ok=True)
         for stale in parent.glob(f".guidebuilder.*{_SCRATCH_SUFFIX}"):
@@ -203,11 +204,11 @@ def scratch_folder(parent: Path) -> Iterator[Path]:
         yield folder
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-        if made:
+        for made_folder in made:
             try:
-                parent.rmdir()
+                made_folder.rmdir()
             except OSError:
-                pass  # not empty: the outputs are there
+                break  # not empty: the outputs are there
 
 
 def scratch_file(folder: Path, suffix: str) -> Path:
