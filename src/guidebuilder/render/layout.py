@@ -24,6 +24,7 @@ from typing import Iterator
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
+from . import weasyprint_libraries  # noqa: F401  (before WeasyPrint)
 import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse

@@ -20,6 +20,7 @@ from typing import Iterator
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
+from .. import weasyprint_libraries  # noqa: F401  (before WeasyPrint)
 import weasyprint
 from weasyprint.urls import path2url
 
