@@ -137,8 +137,8 @@ class SharedValues:
     object each. A book's chunks describe every page and anchor (at 10,000 articles, ~46,000
     pages and ~140,000 anchors), with a few kinds of page and many repeated coordinates;
     received from a layout process or read from the cache, each would be an object of its
-    own: a third of the ~9 KB an article that the build process holds while the book is laid
-    out."""
+    own. Shared, the facts the build process holds while the book is laid out take 3.9 KB an
+    article instead of 8.5 (400 articles, tracemalloc)."""
 
     def __init__(self) -> None:
         self._pages: dict[PageFacts, PageFacts] = {}
