@@ -19,6 +19,7 @@ from .errors import GuideError, Problems
 from .frontmatter import Located, parse_yaml_mapping, split
 from .markdown_ext import Converter
 from .model import ARTICLE_KEYS, Article, Category, Corpus, Link, RelatedRef, Unread
+from .packed_text import pack
 from .sanitize import clean_article_html
 from .svg import SvgRefused, clean_svg
 
@@ -223,7 +224,7 @@ def read_article(path: Path, root: Path, category: Category, converter: Converte
         slug=slug,
         category=guarded(text_value, meta, "category", path) or category.name,
         title=title or "",
-        body_html=clean.html,
+        packed_body=pack(clean.html),
         author=guarded(text_value, meta, "author", path),
         date=dates.get("date"),
         updated=dates.get("updated"),

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import Problem
+from ..packed_text import pack, unpack
 
 LAYOUT_VERSION = "4"
 """Changes when guidebuilder lays out the same input differently (cached layouts are then
@@ -52,9 +53,9 @@ def read_resource(path: Path, url: str) -> bytes:
 @dataclass(frozen=True)
 class LayoutJob:
     packed_html: bytes
-    """The HTML, UTF-8 and zlib-compressed (`of`, `html`): a book's chunks wait in memory as
-    jobs while the book is laid out, and as text they took ~10 KB an article (100 MB of a
-    10,000-article book's build process)."""
+    """The HTML, packed (`of`, `html`): a book's chunks wait in memory as jobs while the book
+    is laid out, and as text they took ~10 KB an article (100 MB of a 10,000-article book's
+    build process)."""
     stylesheets: tuple[Path, ...]
     extra_css: str  # the page size and whatever the caller overrides
     base_url: str
@@ -66,11 +67,11 @@ class LayoutJob:
 
     @classmethod
     def of(cls, html: str, *fields, **named) -> LayoutJob:
-        return cls(zlib.compress(html.encode("utf-8"), 1), *fields, **named)
+        return cls(pack(html), *fields, **named)
 
     @property
     def html(self) -> str:
-        return zlib.decompress(self.packed_html).decode("utf-8")
+        return unpack(self.packed_html)
 
     def digest(self, files: tuple[Path, ...] = ()) -> str:
         """A key for everything that decides the output: the inputs, the stylesheets' and the
