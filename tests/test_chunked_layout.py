@@ -24,6 +24,9 @@ from pdfbook import PdfBook, squeeze
 from guidebuilder.build import build, load_project, prepare
 from guidebuilder.cli import main
 from guidebuilder.errors import Problems
+from guidebuilder.model import Article, Book, Category, Chapter, Guide, Part
+from guidebuilder.packed_text import pack
+from guidebuilder.render.book_lists import Span
 from guidebuilder.render.pdf import book as pdf_book
 from guidebuilder.render.pdf import chunks, long_lists, merge, workers
 from guidebuilder.render.pdf.book_writer import BookWriter
@@ -183,6 +186,29 @@ def test_the_book_is_put_together_a_few_pages_at_a_time(project, tmp_path, finel
     assert pages_as_read(book) == pages_as_read(usual)
     assert book.outline() == usual.outline()
     assert link_landings(book) == link_landings(usual)
+
+
+def short_articles_book(count: int) -> Book:
+    """A book of `count` articles of one short paragraph each, in one part."""
+    category = Category("信用卡", "xinyongka")
+    chapters = tuple(Chapter(Article(Path(f"articles/xinyongka/a{n}.md"), f"a{n}", category.name,
+                                     f"第{n + 1}篇", pack(f"<p>第{n + 1}篇的正文只有一段。</p>")),
+                             (), None) for n in range(count))
+    guide = Guide("ceshi", Path("guides/ceshi.yml"), "测试", (category.name,))
+    return Book(guide, (Part(category, chapters),))
+
+
+def test_a_long_sources_appendix_is_a_chunk_of_its_own_whatever_comes_before():
+    """However little the chunk before it holds, a sources appendix of MIN_CHARS or more is
+    laid out apart, so that a long one is laid out in pieces (not whole: 2,000 rows took a
+    layout process 362 MB)."""
+    rows = long_lists.SOURCES_ROWS
+    for count in (*range(chunks.MIN_CHARS // chunks.TOC_CHARS + 1, 500, 7), rows + 1, rows + 50):
+        book = short_articles_book(count)
+        planned = chunks.plan_chunks(book)
+        assert planned[-1].items == (chunks.Item("appendix"),), count
+        if count > rows:
+            assert long_lists.first_pieces(book, planned)[-1].items[0].rows == Span(0, rows)
 
 
 TOPICS = ["信用卡年费", "最低还款", "分期手续费", "逾期罚息", "征信异议", "担保责任", "借条效力",

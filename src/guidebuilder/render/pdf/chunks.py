@@ -90,14 +90,16 @@ def plan_chunks(book: Book) -> list[Chunk]:
     A chunk ends once it holds MIN_CHARS of text, before a part opener, the appendix, or an
     article that follows one of the articles chosen to end chunks; or before it would grow past
     MAX_CHARS. So a short book is a few chunks (each costs a document's set-up), and a long
-    one is cut at the same articles whatever is edited around them."""
+    one is cut at the same articles whatever is edited around them. Like the contents, a
+    sources appendix of MIN_CHARS or more is a chunk of its own, however short the chunk
+    before it: so a long one is laid out in pieces (`long_lists`), never whole."""
     groups: list[list[Item]] = [[]]
     size = FRONT_CHARS + TOC_CHARS * len(book.chapters)
 
-    def add(item: Item, weight: int, may_cut: bool) -> None:
+    def add(item: Item, weight: int, may_cut: bool, alone: bool = False) -> None:
         nonlocal size
         if groups[-1] or size:
-            if size >= MAX_CHARS or (size >= MIN_CHARS and may_cut):
+            if alone or size >= MAX_CHARS or (size >= MIN_CHARS and may_cut):
                 groups.append([])
                 size = 0
         groups[-1].append(item)
@@ -109,7 +111,8 @@ def plan_chunks(book: Book) -> list[Chunk]:
             last = groups[-1][-1] if groups[-1] else None
             add(Item("article", part, number, chapter), _weight(chapter),
                 last is not None and last.kind == "article" and _ends_chunk(last.chapter))
-    add(Item("appendix"), TOC_CHARS * len(book.chapters), True)
+    appendix = TOC_CHARS * len(book.chapters)
+    add(Item("appendix"), appendix, True, alone=appendix >= MIN_CHARS)
     return [Chunk(tuple(items), i == 0, groups[i + 1][0].kind if i + 1 < len(groups) else None)
             for i, items in enumerate(groups)]
 
