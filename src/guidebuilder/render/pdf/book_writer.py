@@ -22,7 +22,7 @@ def point(x: float, y: float, height: float) -> tuple[float, float]:
     return round(SCALE * x, 4), round(SCALE * (height - y), 4)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Bookmark:
     page: int  # in the book, from 0
     parent: int | None  # index of the parent bookmark
@@ -31,7 +31,7 @@ class Bookmark:
     top: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Anchor:
     page: int  # in the book, from 0
     left: float
