@@ -12,4 +12,9 @@ def pack(text: str) -> bytes:
 
 
 def unpack(packed: bytes) -> str:
-    return zlib.decompress(packed).decode("utf-8")
+    return utf8(packed).decode("utf-8")
+
+
+def utf8(packed: bytes) -> bytes:
+    """The packed text's UTF-8 bytes."""
+    return zlib.decompress(packed)

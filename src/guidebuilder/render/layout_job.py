@@ -10,12 +10,11 @@ import functools
 import hashlib
 import os
 import stat
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import Problem
-from ..packed_text import pack, unpack
+from ..packed_text import pack, unpack, utf8
 
 LAYOUT_VERSION = "4"
 """Changes when guidebuilder lays out the same input differently (cached layouts are then
@@ -80,7 +79,7 @@ class LayoutJob:
         its own bytes are all of it."""
         h = hashlib.sha256()
         for part in (weasyprint_version().encode(), LAYOUT_VERSION.encode(),
-                     zlib.decompress(self.packed_html), self.extra_css.encode(),
+                     utf8(self.packed_html), self.extra_css.encode(),
                      self.base_url.encode(), self.identity.encode(), str(self.merged).encode()):
             h.update(part)
             h.update(b"\0")
