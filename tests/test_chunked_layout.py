@@ -255,6 +255,27 @@ def test_long_contents_and_sources_laid_out_in_pieces_read_as_whole(many_article
     assert link_landings(pieces) == link_landings(whole)
 
 
+def test_a_long_contents_has_its_page_numbers_drawn_by_several_furniture_documents(
+        many_articles, tmp_path, finely_cut, monkeypatch):
+    """Each page number drawn into a slot costs a furniture document memory: a long contents
+    is numbered by several, each of a bounded number of slots, and reads the same."""
+    def furniture_documents(out: Path) -> tuple[PdfBook, int]:
+        laid_out = []
+        real_lay_out = workers.lay_out
+        monkeypatch.setattr(workers, "lay_out", lambda job: laid_out.append(job.html)
+                            or real_lay_out(job))
+        book = built(many_articles, out, jobs=1, name="ceshi")
+        return book, len([html for html in laid_out if "furniture-page" in html])
+
+    monkeypatch.setattr(long_lists, "CONTENTS_ROWS", 60)
+    usual, documents = furniture_documents(tmp_path / "usual")
+    monkeypatch.setattr(pdf_book, "FURNITURE_SLOTS", 10)
+    bounded, more = furniture_documents(tmp_path / "bounded")
+    assert more > documents
+    assert pages_as_read(bounded) == pages_as_read(usual)
+    assert link_landings(bounded) == link_landings(usual)
+
+
 OLD_TOC = """\
 <nav class="toc">
   <h1 class="toc-title">目　录</h1>

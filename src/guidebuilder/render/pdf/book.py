@@ -32,6 +32,11 @@ from .merge import Furniture, book_anchors, merge
 from .workers import Workers
 
 FURNITURE_PAGES = 250  # pages of furniture laid out in one document, at most
+FURNITURE_SLOTS = 2000
+"""Page numbers drawn into slots (the contents', "see page N") by one furniture document, about:
+each costs its layout process memory, more than a page does. 250 pages of a 10,000-article
+book's contents (about 6,700 numbers) took 399 MB; a 2,000-article book's first 250 pages
+(2,062 numbers) 239 MB, its contents alone (71 pages, 2,042) 218 MB, other furniture ~190 MB."""
 FURNITURE_SHARES = 4
 """A short book's furniture is laid out in this many documents (of at least
 MIN_FURNITURE_PAGES), so that it too is shared between cores. Never from the number of cores:
@@ -114,7 +119,8 @@ def _render_chunks(book: Book, theme: Theme, root: Path, scratch: Path, chunks: 
               in zip(chunks, texts, slots, firsts, kept)]
     pages_of = {name: page + 1 for name, (page, _, _) in book_anchors(placed).items()}
     groups = group_pages(placed, min(FURNITURE_PAGES, max(MIN_FURNITURE_PAGES,
-                                                          -(-total // FURNITURE_SHARES))))
+                                                          -(-total // FURNITURE_SHARES))),
+                         FURNITURE_SLOTS)
     furniture_jobs, leads = [], []
     for group in groups:
         pages, lead = furniture_pages(group, pages_of)

@@ -76,11 +76,14 @@ class ChunkPages:
     kept: int  # how many of its pages are the book's
 
 
-def group_pages(placed: list[ChunkPages], size: int) -> list[list[ChunkPages]]:
-    """Consecutive chunks in groups of about `size` pages, one furniture document each."""
+def group_pages(placed: list[ChunkPages], size: int, slots: int) -> list[list[ChunkPages]]:
+    """Consecutive chunks in groups of about `size` pages or `slots` page-number slots,
+    whichever comes first, one furniture document each."""
     groups: list[list[ChunkPages]] = [[]]
     for chunk in placed:
-        if groups[-1] and sum(c.kept for c in groups[-1]) >= size:
+        group = groups[-1]
+        if group and (sum(c.kept for c in group) >= size
+                      or sum(len(c.refs.slots) for c in group) >= slots):
             groups.append([])
         groups[-1].append(chunk)
     return groups
