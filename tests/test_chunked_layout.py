@@ -259,11 +259,13 @@ def test_a_long_contents_has_its_page_numbers_drawn_by_several_furniture_documen
         many_articles, tmp_path, finely_cut, monkeypatch):
     """Each page number drawn into a slot costs a furniture document memory: a long contents
     is numbered by several, each of a bounded number of slots, and reads the same."""
+    laid_out = []
+    real_lay_out = workers.lay_out
+    monkeypatch.setattr(workers, "lay_out", lambda job: laid_out.append(job.html)
+                        or real_lay_out(job))
+
     def furniture_documents(out: Path) -> tuple[PdfBook, int]:
-        laid_out = []
-        real_lay_out = workers.lay_out
-        monkeypatch.setattr(workers, "lay_out", lambda job: laid_out.append(job.html)
-                            or real_lay_out(job))
+        laid_out.clear()
         book = built(many_articles, out, jobs=1, name="ceshi")
         return book, len([html for html in laid_out if "furniture-page" in html])
 
