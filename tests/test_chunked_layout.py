@@ -188,6 +188,30 @@ def test_the_book_is_put_together_a_few_pages_at_a_time(project, tmp_path, finel
     assert link_landings(book) == link_landings(usual)
 
 
+def test_while_the_book_is_laid_out_its_anchors_wait_on_disk(project, tmp_path, finely_cut,
+                                                             monkeypatch):
+    """The chunks' anchors, links and bookmarks (most of what a laid-out chunk is described
+    by) are put aside in files as each chunk comes back, and read back for the furniture and
+    the merge: the book still has every outline entry and link."""
+    held, read_back = [], []
+    real_merge = pdf_book.merge
+
+    def merging(placed, furniture, file):
+        held.extend(chunk.text for chunk in placed)
+        read_back.extend(chunk.text.with_facts() for chunk in placed)
+        return real_merge(placed, furniture, file)
+
+    monkeypatch.setattr(pdf_book, "merge", merging)
+    book = built(project, tmp_path / "out", jobs=2)
+    assert len(held) > 10
+    for text in held:
+        assert (text.anchors, text.foreign_links, text.bookmarks) == ({}, (), ())
+        assert text.facts is not None
+    assert sum(len(text.bookmarks) for text in read_back) == len(book.outline())
+    assert sum(len(text.foreign_links) for text in read_back) > 5
+    assert len(link_landings(book)) > len(held)
+
+
 def short_articles_book(count: int) -> Book:
     """A book of `count` articles of one short paragraph each, in one part."""
     category = Category("信用卡", "xinyongka")

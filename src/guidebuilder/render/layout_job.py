@@ -9,6 +9,7 @@ import dataclasses
 import functools
 import hashlib
 import os
+import pickle
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -130,36 +131,41 @@ class LaidOut:
     foreign_links: tuple[tuple[int, str, Box], ...]  # to anchors not in this document
     bookmarks: tuple[tuple[int, int, str, float, float], ...]  # page, level, label, x, y
     warnings: tuple[Problem, ...]
+    facts: Path | None = None
+    """The file where `anchors`, `foreign_links` and `bookmarks` were put aside (they are then
+    empty here): see `set_aside`."""
+
+    def set_aside(self) -> LaidOut:
+        """This layout with its anchors, links and bookmarks put in a file beside its PDF's
+        (when its PDF is in a file), for `with_facts` to read back. A book's chunks hold ~6 KB
+        of them an article (58 MB of a 10,000-article book's build process while it was laid
+        out), and most of them (the headings') are needed only once it is all laid out."""
+        if not isinstance(self.pdf, Path) or self.facts is not None:
+            return self
+        file = self.pdf.with_suffix(".facts")
+        file.write_bytes(pickle.dumps((self.anchors, self.foreign_links, self.bookmarks),
+                                      protocol=pickle.HIGHEST_PROTOCOL))
+        return dataclasses.replace(self, anchors={}, foreign_links=(), bookmarks=(), facts=file)
+
+    def with_facts(self) -> LaidOut:
+        """This layout with every fact in memory, read back if it was put aside."""
+        if self.facts is None:
+            return self
+        anchors, links, bookmarks = pickle.loads(self.facts.read_bytes())
+        return dataclasses.replace(self, anchors=anchors, foreign_links=links,
+                                   bookmarks=bookmarks, facts=None)
 
 
 class SharedValues:
-    """The documents laid out for one book with their equal pages and coordinates held as one
-    object each. A book's chunks describe every page and anchor (at 10,000 articles, ~46,000
-    pages and ~140,000 anchors), with a few kinds of page and many repeated coordinates;
+    """The documents laid out for one book with their equal pages held as one object each. A
+    book's chunks describe every page (~46,000 at 10,000 articles) with a few kinds of page;
     received from a layout process or read from the cache, each would be an object of its
-    own. Shared, the facts the build process holds while the book is laid out take 3.9 KB an
-    article instead of 8.5 (400 articles, tracemalloc)."""
+    own. (Their anchors, links and bookmarks are put aside on disk: `LaidOut.set_aside`.)"""
 
     def __init__(self) -> None:
         self._pages: dict[PageFacts, PageFacts] = {}
-        self._floats: dict[float, float] = {}
-        self._boxes: dict[Box, Box] = {}
 
     def __call__(self, laid_out: LaidOut) -> LaidOut:
         pages = self._pages
         return dataclasses.replace(
-            laid_out,
-            pages=tuple(pages.setdefault(page, page) for page in laid_out.pages),
-            anchors={name: (page, self._box(box))
-                     for name, (page, box) in laid_out.anchors.items()},
-            foreign_links=tuple((page, target, self._box(box))
-                                for page, target, box in laid_out.foreign_links))
-
-    def _box(self, box: Box) -> Box:
-        """The box, its coordinates and itself shared: only where all four are floats, so
-        that a box is never swapped for an equal one of other types (0 == 0.0)."""
-        if not all(type(v) is float for v in box):
-            return box
-        floats = self._floats
-        box = tuple(floats.setdefault(v, v) for v in box)  # type: ignore[assignment]
-        return self._boxes.setdefault(box, box)
+            laid_out, pages=tuple(pages.setdefault(page, page) for page in laid_out.pages))

@@ -117,7 +117,7 @@ def _render_chunks(book: Book, theme: Theme, root: Path, scratch: Path, chunks: 
         return needed
     placed = [ChunkPages(chunk, text, refs, first, n) for chunk, text, refs, first, n
               in zip(chunks, texts, slots, firsts, kept)]
-    pages_of = {name: page + 1 for name, (page, _, _) in book_anchors(placed).items()}
+    pages_of = _pages_of(placed)
     groups = group_pages(placed, min(FURNITURE_PAGES, max(MIN_FURNITURE_PAGES,
                                                           -(-total // FURNITURE_SHARES))),
                          FURNITURE_SLOTS)
@@ -153,7 +153,7 @@ def _lay_out(book: Book, theme: Theme, root: Path, chunks: list[Chunk], digits: 
     did not end as it should)."""
     pieces = [[chunk] for chunk in (first_pieces(book, chunks) if split else chunks)]
     laid: dict[tuple[int, int], tuple[LaidOut, PageRefs]] = {}
-    cuts: dict[tuple[int, int], int] = {}
+    kept: dict[tuple[int, int], int | None] = {}
     todo = [(at, 0) for at in range(len(chunks))]
     while todo:
         jobs, slots, pages = [], [], []
@@ -167,17 +167,25 @@ def _lay_out(book: Book, theme: Theme, root: Path, chunks: list[Chunk], digits: 
         texts = workers.run(jobs, images, "contents, sources" if laid else "layout", pages)
         following = []
         for (at, n), refs, text in zip(todo, slots, texts):
-            laid[at, n] = text, refs
-            if (after := next_piece(book, pieces[at][n], text, chunks[at].next)) is not None:
+            whole = text.with_facts()  # put aside on disk by `workers`: one chunk's, for now
+            if (after := next_piece(book, pieces[at][n], whole, chunks[at].next)) is not None:
                 pieces[at].append(after[0])
-                cuts[at, n] = after[1]
+                kept[at, n] = after[1]
                 following.append((at, n + 1))
+            else:
+                kept[at, n] = _kept(pieces[at][n], whole)
+            laid[at, n] = text, refs
         todo = following
     keys = [(at, n) for at in range(len(pieces)) for n in range(len(pieces[at]))]
     return ([pieces[at][n] for at, n in keys], [laid[key][0] for key in keys],
-            [laid[key][1] for key in keys],
-            [cuts[key] if key in cuts else _kept(pieces[key[0]][key[1]], laid[key][0])
-             for key in keys])
+            [laid[key][1] for key in keys], [kept[key] for key in keys])
+
+
+def _pages_of(placed: list[ChunkPages]) -> dict[str, int]:
+    """The page number of each anchor a page-number slot shows, and of the copyright page."""
+    shown = {anchor for chunk in placed for anchor, _ in chunk.refs.slots.values()}
+    shown.add(COPYRIGHT_PAGE)
+    return {name: page + 1 for name, (page, _, _) in book_anchors(placed, shown).items()}
 
 
 _ACROSS_PAGES = re.compile(r"(target-(?:counter|counters|text))\s*\(")

@@ -97,7 +97,7 @@ def furniture_pages(group: list[ChunkPages], pages_of: dict[str, int]) -> tuple[
     result = [FurniturePage("", "auto", "front")] if lead else []
     previous_blank = False
     for placed in group:
-        text = placed.text
+        text = placed.text.with_facts()
         # (page, what it is in, whether it opens there): a piece of a long appendix after
         # the first goes on from its first page
         where = [(0, FurniturePage("", "", item.kind), False) if item.rows and item.rows.continued

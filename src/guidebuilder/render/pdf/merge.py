@@ -40,12 +40,15 @@ class Merged:
     warnings: tuple[Problem, ...] = ()
 
 
-def book_anchors(placed: list[ChunkPages]) -> dict[str, tuple[int, Box, float]]:
-    """Every anchor of the book: name -> (page index in the book, box, page height)."""
+def book_anchors(placed: list[ChunkPages], only: set[str] | None = None,
+                 ) -> dict[str, tuple[int, Box, float]]:
+    """Every anchor of the book (or those named in `only`): name -> (page index in the book,
+    box, page height). Facts put aside (`LaidOut.set_aside`) are read back a chunk at a time."""
     anchors: dict[str, tuple[int, Box, float]] = {}
     for chunk in placed:
-        for name, (page, box) in chunk.text.anchors.items():
-            if page < chunk.kept and not name.startswith(OWN_ID_PREFIX):
+        for name, (page, box) in chunk.text.with_facts().anchors.items():
+            if page < chunk.kept and not name.startswith(OWN_ID_PREFIX) and (
+                    only is None or name in only):
                 anchors.setdefault(name, (chunk.first - 1 + page, box, chunk.text.height))
     return anchors
 
@@ -114,7 +117,7 @@ def _bookmarks(placed: list[ChunkPages]) -> list[Bookmark]:
     marks: list[Bookmark] = []
     stack: list[tuple[int, int | None]] = [(0, None)]
     for chunk in placed:
-        for page, level, label, x, y in chunk.text.bookmarks:
+        for page, level, label, x, y in chunk.text.with_facts().bookmarks:
             if page >= chunk.kept:
                 continue
             while stack[-1][0] >= level:
@@ -214,8 +217,9 @@ def _slots(placed: list[ChunkPages]) -> dict[int, tuple[Box, ...]]:
     """The page-number slots of the book (contents, "see page N"), by page index."""
     found: dict[int, list[Box]] = {}
     for chunk in placed:
+        anchors = chunk.text.with_facts().anchors if chunk.refs.slots else {}
         for slot in chunk.refs.slots:
-            page, box = chunk.text.anchors[slot]
+            page, box = anchors[slot]
             if page < chunk.kept:
                 found.setdefault(chunk.first - 1 + page, []).append(box)
     return {page: tuple(boxes) for page, boxes in found.items()}
@@ -335,7 +339,7 @@ def _links_between_chunks(pages: list[pikepdf.Page], pdf: pikepdf.Pdf, chunks: l
     missing: dict[str, None] = {}
     for chunk in chunks:
         height = chunk.text.height
-        for page, target, (x1, y1, x2, y2) in chunk.text.foreign_links:
+        for page, target, (x1, y1, x2, y2) in chunk.text.with_facts().foreign_links:
             if page >= chunk.kept:
                 continue
             if target not in anchors:

@@ -26,7 +26,8 @@ class Workers:
     the Dask cluster whose scheduler is at `cluster`.
 
     The PDFs laid out are kept in files, for as long as the block lasts, not in memory: a
-    book's chunks together are as large as the book."""
+    book's chunks together are as large as the book. So are their anchors, links and
+    bookmarks, as each comes back (`LaidOut.set_aside`): together they grow with the book too."""
 
     def __init__(self, jobs: int, cache: LayoutCache | None, cluster: str | None = None,
                  scratch: Path | None = None) -> None:
@@ -102,14 +103,15 @@ class Workers:
         return results  # type: ignore[return-value]
 
     def _on_disk(self, key: str, laid_out: LaidOut) -> LaidOut:
-        """The same layout with its PDF in this block's folder (in memory outside a block),
-        sharing its equal values with the others' (`SharedValues`)."""
+        """The same layout with its PDF, anchors, links and bookmarks in this block's folder
+        (in memory outside a block), sharing its equal pages with the others'
+        (`SharedValues`)."""
         laid_out = self._shared(laid_out)
         if self._folder is None:
             return laid_out
         path = Path(self._folder.name) / f"{key}.pdf"
         path.write_bytes(laid_out.pdf)
-        return dataclasses.replace(laid_out, pdf=path)
+        return dataclasses.replace(laid_out, pdf=path).set_aside()
 
 
 def lay_out(job: LayoutJob) -> LaidOut:
