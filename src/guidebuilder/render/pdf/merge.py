@@ -43,13 +43,16 @@ class Merged:
 def book_anchors(placed: list[ChunkPages], only: set[str] | None = None,
                  ) -> dict[str, tuple[int, Box, float]]:
     """Every anchor of the book (or those named in `only`): name -> (page index in the book,
-    box, page height). Facts put aside (`LaidOut.set_aside`) are read back a chunk at a time."""
+    box, page height). Facts put aside (`LaidOut.set_aside`) are read back a chunk at a time;
+    equal boxes are held as one (2,000 articles: 48,000 anchors, 1,900 different boxes)."""
     anchors: dict[str, tuple[int, Box, float]] = {}
+    boxes: dict[Box, Box] = {}
     for chunk in placed:
         for name, (page, box) in chunk.text.with_facts().anchors.items():
             if page < chunk.kept and not name.startswith(OWN_ID_PREFIX) and (
                     only is None or name in only):
-                anchors.setdefault(name, (chunk.first - 1 + page, box, chunk.text.height))
+                anchors.setdefault(name, (chunk.first - 1 + page, boxes.setdefault(box, box),
+                                          chunk.text.height))
     return anchors
 
 
