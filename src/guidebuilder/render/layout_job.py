@@ -137,9 +137,10 @@ class LaidOut:
 
     def set_aside(self) -> LaidOut:
         """This layout with its anchors, links and bookmarks put in a file beside its PDF's
-        (when its PDF is in a file), for `with_facts` to read back. A book's chunks hold ~6 KB
-        of them an article (58 MB of a 10,000-article book's build process while it was laid
-        out), and most of them (the headings') are needed only once it is all laid out."""
+        (when its PDF is in a file), for `with_facts` to read back. A book's chunks hold
+        about 4 KB of them an article (the headings' most of it), needed only once the book
+        is all laid out: held in memory, a 10,000-article build process grew from 114 to
+        172 MB while its book was laid out; put aside, 119 to 126 MB."""
         if not isinstance(self.pdf, Path) or self.facts is not None:
             return self
         file = self.pdf.with_suffix(".facts")
