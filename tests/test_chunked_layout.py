@@ -235,6 +235,19 @@ def test_a_long_sources_appendix_is_a_chunk_of_its_own_whatever_comes_before():
             assert long_lists.first_pieces(book, planned)[-1].items[0].rows == Span(0, rows)
 
 
+def test_a_part_opener_listing_many_articles_is_not_laid_out_with_a_full_chunk_after_it():
+    """A part opener carries the list of its articles (the default theme prints it): with
+    a thousand articles, that list alone is a chunk's worth, and the articles go on in the
+    next chunk; with a few, the opener shares its chunk with the first of them as before."""
+    def opener(count: int) -> list[str]:
+        planned = chunks.plan_chunks(short_articles_book(count))
+        return [item.kind for item in
+                next(chunk.items for chunk in planned if "part" in [i.kind for i in chunk.items])]
+
+    assert opener(1000) == ["part"]
+    assert opener(30)[:2] == ["part", "article"]
+
+
 TOPICS = ["信用卡年费", "最低还款", "分期手续费", "逾期罚息", "征信异议", "担保责任", "借条效力",
           "利息约定", "诉讼时效", "执行异议"]
 

@@ -26,7 +26,7 @@ from ..contract import APPENDIX_SOURCES, OWN_ID_PREFIX, PAGE_REF
 MIN_CHARS = 20_000   # about 40 A5 pages of Chinese: below this a chunk costs more than it saves
 MAX_CHARS = 60_000   # about 120 pages: bounds a worker's memory
 FRONT_CHARS = 2_000  # the cover, title and copyright pages, counted as text
-TOC_CHARS = 60       # what one article adds to the contents
+TOC_CHARS = 60       # what one article adds to the contents (and to its part opener's list)
 CUT_ONE_IN = 6       # inside a part, about one article in six ends a chunk
 
 
@@ -92,7 +92,10 @@ def plan_chunks(book: Book) -> list[Chunk]:
     MAX_CHARS. So a short book is a few chunks (each costs a document's set-up), and a long
     one is cut at the same articles whatever is edited around them. Like the contents, a
     sources appendix of MIN_CHARS or more is a chunk of its own, however short the chunk
-    before it: so a long one is laid out in pieces (`long_lists`), never whole."""
+    before it: so a long one is laid out in pieces (`long_lists`), never whole. A part opener
+    weighs the list of its articles that a theme may print there (the default theme does):
+    with 2,000 articles in a part, that list and the articles after it made one document of
+    180,000 characters of HTML, where a usual chunk has 40,000 to 70,000."""
     groups: list[list[Item]] = [[]]
     size = FRONT_CHARS + TOC_CHARS * len(book.chapters)
 
@@ -106,7 +109,7 @@ def plan_chunks(book: Book) -> list[Chunk]:
         size += weight
 
     for number, part in enumerate(book.parts, start=1):
-        add(Item("part", part, number), 0, True)
+        add(Item("part", part, number), TOC_CHARS * len(part.chapters), True)
         for chapter in part.chapters:
             last = groups[-1][-1] if groups[-1] else None
             add(Item("article", part, number, chapter), _weight(chapter),
