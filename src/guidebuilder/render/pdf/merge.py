@@ -44,7 +44,7 @@ def book_anchors(placed: list[ChunkPages], only: set[str] | None = None,
                  ) -> dict[str, tuple[int, Box, float]]:
     """Every anchor of the book (or those named in `only`): name -> (page index in the book,
     box, page height). Facts put aside (`LaidOut.set_aside`) are read back a chunk at a time;
-    equal boxes are held as one (2,000 articles: 48,000 anchors, 1,900 different boxes)."""
+    equal boxes are held as one (2,000 articles: 24,000 anchors, 1,900 different boxes)."""
     anchors: dict[str, tuple[int, Box, float]] = {}
     boxes: dict[Box, Box] = {}
     for chunk in placed:
